@@ -1,0 +1,15 @@
+import { defineConfig } from 'vitest/config';
+
+// One runner for the whole repo: unit tests sit beside the code (`*.test.ts`),
+// cross-app tests live in test/. Tests talk to real Postgres, Redis, anvil and
+// snarkjs, so timeouts are generous and files run in forked processes.
+export default defineConfig({
+  test: {
+    include: ['apps/*/src/**/*.test.ts', 'packages/*/src/**/*.test.ts', 'test/**/*.test.ts'],
+    pool: 'forks',
+    testTimeout: 120_000,
+    hookTimeout: 180_000,
+    teardownTimeout: 30_000,
+    reporters: ['default'],
+  },
+});
