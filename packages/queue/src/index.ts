@@ -1,1 +1,2 @@
-export {};
+export { freePort, type ResolvedRedis, redact, resolveRedis, spawnRedis } from './localRedis.ts';
+export { createRedisConnection, pingRedis } from './redisConnection.ts';

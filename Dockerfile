@@ -1,0 +1,14 @@
+# One image for every Tender app; the service's command picks the app.
+FROM node:20-bookworm-slim
+WORKDIR /app
+ENV NODE_ENV=production
+COPY package.json package-lock.json ./
+COPY apps ./apps
+COPY packages ./packages
+COPY prisma ./prisma
+COPY contracts ./contracts
+COPY prisma.config.ts tsconfig.json tsconfig.base.json ./
+RUN npm ci --include=dev && npm cache clean --force
+USER node
+EXPOSE 8080
+CMD ["npm", "run", "start", "-w", "apps/api"]

@@ -1,0 +1,36 @@
+import swagger from '@fastify/swagger';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { registerProblemJson } from './plugins/problemJson.ts';
+import { type HealthCheck, registerHealthRoutes } from './routes/health.ts';
+
+/** Everything the api needs from the outside, built by whoever hosts it (server.ts or the local stack). */
+export interface ApiDeps {
+  /** Dependency probes reported by `GET /health`, by name (database, redis, chain, contracts). */
+  checks: Record<string, HealthCheck>;
+}
+
+/** Options of {@link buildApp}. */
+export interface BuildAppOptions {
+  logger?: FastifyServerOptions['logger'];
+}
+
+/**
+ * Builds the api as a fastify instance with every route registered. It never
+ * listens: the caller (server.ts, the local stack, or a test with `inject`)
+ * owns the process.
+ */
+export async function buildApp(deps: ApiDeps, options: BuildAppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
+  });
+  registerProblemJson(app);
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Tender API', version: '0.1.0', description: 'A prover marketplace for zkML.' },
+    },
+  });
+  registerHealthRoutes(app, deps.checks);
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  return app;
+}
