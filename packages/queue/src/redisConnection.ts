@@ -5,8 +5,8 @@ import { Redis, type RedisOptions } from 'ioredis';
  * `maxRetriesPerRequest: null`). The caller owns it and must `quit()` it:
  * BullMQ never closes a connection it was given.
  */
-export function createRedisConnection(url: string, options: RedisOptions = {}): Redis {
-  return new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true, ...options });
+export function createRedisConnection(url: string, options: Pick<RedisOptions, 'keyPrefix' | 'lazyConnect'> = {}): Redis {
+  return new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true, ...options } as RedisOptions);
 }
 
 /**
