@@ -1,12 +1,16 @@
-import { Redis, type RedisOptions } from 'ioredis';
+import { Redis } from 'ioredis';
 
 /**
  * Opens an ioredis connection suitable for BullMQ (workers need
  * `maxRetriesPerRequest: null`). The caller owns it and must `quit()` it:
  * BullMQ never closes a connection it was given.
  */
-export function createRedisConnection(url: string, options: Pick<RedisOptions, 'keyPrefix' | 'lazyConnect'> = {}): Redis {
-  return new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true, ...options } as RedisOptions);
+export function createRedisConnection(url: string, options: { keyPrefix?: string } = {}): Redis {
+  return new Redis(url, {
+    maxRetriesPerRequest: null,
+    enableReadyCheck: true,
+    ...(options.keyPrefix === undefined ? {} : { keyPrefix: options.keyPrefix }),
+  });
 }
 
 /**
