@@ -46,6 +46,9 @@ export const errorCodes = {
   TENDER_PTAU_MISMATCH: 500,
   TENDER_PTAU_TOO_SMALL: 500,
   TENDER_WITNESS_FAILED: 422,
+  // circuits (packages/circuits)
+  TENDER_MODEL_INVALID: 400,
+  TENDER_MODEL_UNSUPPORTED: 422,
 } as const satisfies Record<string, number>;
 
 /** A stable error code, e.g. `TENDER_JOB_NOT_FOUND`. */
