@@ -1,2 +1,4 @@
+export { infraEnv } from './infraEnv.ts';
 export { ConfigError, parseEnv } from './parseEnv.ts';
+export { dataDir, repoRoot } from './paths.ts';
 export { address, flag, logLevel, port, positiveInt, privateKey, url } from './schemas.ts';
