@@ -15,6 +15,12 @@ export const assignmentStatuses = [
 /** Where one prover's assignment to a job is. */
 export type AssignmentStatus = (typeof assignmentStatuses)[number];
 
+/** How an assignment ended: its terminal statuses. Collateral and reliability are settled by it. */
+export type AssignmentOutcome = Extract<
+  AssignmentStatus,
+  'accepted' | 'failed_invalid' | 'failed_deadline' | 'abandoned' | 'cancelled'
+>;
+
 /**
  * Everything that can happen to an assignment, named by what happened.
  *
