@@ -50,6 +50,9 @@ export const errorCodes = {
   TENDER_PTAU_MISMATCH: 500,
   TENDER_PTAU_TOO_SMALL: 500,
   TENDER_WITNESS_FAILED: 422,
+  // chain (packages/chain): TENDER_CHAIN_REVERTED carries the custom error name and args in details
+  TENDER_CHAIN_DEPLOY_FAILED: 500,
+  TENDER_CHAIN_REVERTED: 502,
   // circuits (packages/circuits)
   TENDER_MODEL_INVALID: 400,
   TENDER_MODEL_UNSUPPORTED: 422,
