@@ -4,7 +4,7 @@ import { isTenderError } from '@tender/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileCircuit } from './compile.ts';
 import { repoRoot } from './paths.ts';
-import { multiplierSource, scratchDir } from './testDirs.ts';
+import { multiplierSource, scratchDir } from './testFixtures.ts';
 
 let dir: string;
 let cleanup: () => Promise<void>;

@@ -1,9 +1,9 @@
 import { execFile } from 'node:child_process';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { TenderError } from '@tender/core';
-import { readR1csHeader } from './r1csHeader.ts';
+import { readCircuitSignals } from './circuitSignals.ts';
 import type { InputSignal } from './types.ts';
 
 /** Options of {@link compileCircuit}. */
@@ -67,36 +67,6 @@ function runCircom(cwd: string, args: string[]): Promise<{ code: number; output:
 }
 
 /**
- * Reads the main component's signals from a circom `.sym` file: label ids
- * 1..(nPubOut + nPubIn + nPrvIn) are the main component's outputs, public
- * inputs and private inputs, in that order.
- */
-function mainSignals(sym: string, nPubOut: number, nPubIn: number, nPrvIn: number) {
-  const labels = new Map<number, string>();
-  for (const line of sym.split('\n')) {
-    const [label, , , name] = line.split(',');
-    if (name !== undefined) labels.set(Number(label), name.trim());
-  }
-  const names: string[] = [];
-  for (let id = 1; id <= nPubOut + nPubIn + nPrvIn; id++) {
-    const full = labels.get(id);
-    if (full === undefined || !full.startsWith('main.')) {
-      throw new TenderError('TENDER_ARTIFACT_INVALID', `sym file has no main signal for label ${id}`);
-    }
-    names.push(full.slice('main.'.length));
-  }
-  const inputSignals: InputSignal[] = [];
-  names.slice(nPubOut).forEach((name, i) => {
-    const base = name.replace(/\[.*$/, '');
-    const isPublic = i < nPubIn;
-    const last = inputSignals.at(-1);
-    if (last && last.name === base && last.public === isPublic) last.size++;
-    else inputSignals.push({ name: base, size: 1, public: isPublic });
-  });
-  return { publicSignalNames: names.slice(0, nPubOut + nPubIn), inputSignals };
-}
-
-/**
  * Compiles a circom 2 circuit with circom2 (circom in WebAssembly) to r1cs,
  * witness wasm and sym, and reports constraint count and signal layout.
  * Runs the circom2 CLI in a child process with the working directory set to
@@ -134,18 +104,8 @@ export async function compileCircuit(opts: CompileOptions): Promise<CompiledCirc
   const r1csPath = path.join(outDir, `${name}.r1cs`);
   const symPath = path.join(outDir, `${name}.sym`);
   const wasmPath = path.join(outDir, `${name}_js`, `${name}.wasm`);
-  const header = await readR1csHeader(r1csPath);
-  const sym = await readFile(symPath, 'utf8');
-  const signals = mainSignals(sym, header.nPubOut, header.nPubIn, header.nPrvIn);
-  return {
-    name,
-    r1csPath,
-    wasmPath,
-    symPath,
-    constraints: header.nConstraints,
-    publicSignals: header.nPubOut + header.nPubIn,
-    ...signals,
-  };
+  const signals = await readCircuitSignals(r1csPath, symPath);
+  return { name, r1csPath, wasmPath, symPath, ...signals };
 }
 
 function firstError(output: string): string {

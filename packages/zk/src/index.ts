@@ -1,4 +1,13 @@
 export {
+  type ArtifactHashes,
+  circuitIdOf,
+  hashArtifacts,
+  type Sha256Hex,
+  sha256Bytes,
+  sha256File,
+} from './artifacts.ts';
+export { type BatchItem, type BatchVerifyResult, batchVerify } from './batchVerify.ts';
+export {
   BN254_BASE_FIELD,
   fromSolidityProof,
   type G1,
@@ -14,8 +23,19 @@ export {
   toSolidityVerifyingKey,
   vkeyHash,
 } from './calldata.ts';
+export { devPtau, type SetupOptions, type SetupResult, setupGroth16 } from './ceremony.ts';
+export { checkInput, type NormalizedInput } from './checkInput.ts';
+export { type CircuitSignals, readCircuitSignals } from './circuitSignals.ts';
 export { type CompiledCircuit, type CompileOptions, compileCircuit } from './compile.ts';
+export { InvalidProofError } from './InvalidProofError.ts';
 export { repoRoot, zkCacheDir } from './paths.ts';
+export {
+  calculateWitness,
+  type ProvableCircuit,
+  type ProveResult,
+  Prover,
+  type ProverOptions,
+} from './prove.ts';
 export { type R1csHeader, readR1csHeader } from './r1csHeader.ts';
 export type {
   CircuitInput,
@@ -25,3 +45,5 @@ export type {
   SignalValue,
   VerificationKey,
 } from './types.ts';
+export { terminateCurves, verifyProof } from './verify.ts';
+export { WitnessCalculator } from './witnessCalculator.ts';
