@@ -1,10 +1,16 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { isTenderError } from '@tender/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb } from './createDb.ts';
 import { readMigrationsFolder } from './migrationsFolder.ts';
 import { defaultMigrationsDir } from './paths.ts';
+import { claimProvenJobsForBatch } from './repositories/claimProvenJobsForBatch.ts';
+import { createJob } from './repositories/createJob.ts';
+import { lockCollateral } from './repositories/lockCollateral.ts';
+import { transitionJob } from './repositories/transitionJob.ts';
+import { insertCircuit, insertRequester, randomHex } from './testing/fixtures.ts';
 import { createTestDatabase, type TestDatabase } from './testing/testDatabase.ts';
 
 const HUGE_WEI = 2n ** 256n - 1n;
@@ -18,7 +24,7 @@ describe('createDb with the embedded PGlite', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('migrates an empty data folder, keeps data across reopen, and re-migrating is a no-op', async () => {
+  it('migrates an empty data folder, keeps data across reopen, re-migrating is a no-op, repositories work', async () => {
     const folder = await readMigrationsFolder(defaultMigrationsDir);
     const first = await createDb({ pgliteDir: dir });
     try {
@@ -48,6 +54,25 @@ describe('createDb with the embedded PGlite', () => {
         where: { address: '0x'.padEnd(42, 'a') },
       });
       expect(BigInt(prover.stakeWei.toFixed())).toBe(HUGE_WEI);
+
+      // The repositories' transactions and row locks work on the embedded database too.
+      const requester = await insertRequester(second.prisma);
+      const circuit = await insertCircuit(second.prisma);
+      const { job } = await createJob(second.prisma, {
+        requesterId: requester.id,
+        circuitId: circuit.id,
+        input: {},
+        inputHash: randomHex(32),
+        maxFeeWei: HUGE_WEI,
+        deadline: new Date(Date.now() + 60_000),
+        idempotencyKey: 'k',
+      });
+      await second.prisma.job.update({ where: { id: job.id }, data: { status: 'proving' } });
+      await transitionJob(second.prisma, { jobId: job.id, from: 'proving', to: 'proven' });
+      const claimed = await claimProvenJobsForBatch(second.prisma, { limit: 5 });
+      expect(claimed?.jobs.map((j) => j.jobId)).toEqual([job.id]);
+      const error = await lockCollateral(second.prisma, prover.id, 1n).catch((e: unknown) => e);
+      expect(isTenderError(error, 'TENDER_INSUFFICIENT_COLLATERAL')).toBe(true);
     } finally {
       await second.close();
     }

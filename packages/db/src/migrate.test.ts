@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { cp, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -45,11 +45,8 @@ async function sql<Row extends Record<string, unknown>>(
 }
 
 async function migrationDir(name: string, script: string): Promise<void> {
-  await writeFile(join(scratch, name, 'migration.sql'), script).catch(async () => {
-    const { mkdir } = await import('node:fs/promises');
-    await mkdir(join(scratch, name));
-    await writeFile(join(scratch, name, 'migration.sql'), script);
-  });
+  await mkdir(join(scratch, name), { recursive: true });
+  await writeFile(join(scratch, name, 'migration.sql'), script);
 }
 
 describe('migrate (Postgres)', () => {
