@@ -1,6 +1,9 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import { copyFile, mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { TenderError } from '@tender/core';
+import { zkCacheDir } from './paths.ts';
 
 /** A sha256 digest as 0x-prefixed lowercase hex (32 bytes). */
 export type Sha256Hex = `0x${string}`;
@@ -80,4 +83,85 @@ export async function hashArtifacts(paths: {
     vkeySha256,
     circuitId: circuitIdOf({ wasmSha256, zkeySha256, vkeySha256 }),
   };
+}
+
+/** The kinds of circuit artifact, used as the file extension in the store. */
+export type ArtifactKind = 'wasm' | 'zkey' | 'vkey.json';
+
+/** Default content-addressed artifact store: `<repo>/.tender/cache/zk/artifacts`. */
+export const defaultArtifactStore: string = path.join(zkCacheDir, 'artifacts');
+
+/** Where an artifact with this sha256 lives in a store: `<store>/<sha256 hex>.<kind>`. */
+export function artifactPath(
+  sha256: string,
+  kind: ArtifactKind,
+  store: string = defaultArtifactStore,
+): string {
+  hexBytes(sha256, 'sha256');
+  return path.join(store, `${sha256.slice(2).toLowerCase()}.${kind}`);
+}
+
+async function placeAtomically(target: string, write: (tmp: string) => Promise<void>): Promise<void> {
+  if (
+    await stat(target).then(
+      () => true,
+      () => false,
+    )
+  )
+    return;
+  await mkdir(path.dirname(target), { recursive: true });
+  const tmp = `${target}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+  try {
+    await write(tmp);
+    await rename(tmp, target);
+  } finally {
+    await rm(tmp, { force: true });
+  }
+}
+
+/**
+ * Stores downloaded artifact bytes under their sha256 after checking them
+ * against the expected digest (`TENDER_ARTIFACT_INVALID` on mismatch). A
+ * second store of the same content is a no-op. Returns the stored path.
+ *
+ * @example
+ * const zkeyPath = await storeArtifactBytes(await res.arrayBuffer().then((b) => new Uint8Array(b)), 'zkey', zkeySha256);
+ */
+export async function storeArtifactBytes(
+  data: Uint8Array,
+  kind: ArtifactKind,
+  expectedSha256: string,
+  store: string = defaultArtifactStore,
+): Promise<string> {
+  const actual = sha256Bytes(data);
+  if (actual !== expectedSha256.toLowerCase()) {
+    throw new TenderError('TENDER_ARTIFACT_INVALID', `${kind} artifact does not match its sha256`, {
+      details: { kind, expected: expectedSha256, actual },
+    });
+  }
+  const target = artifactPath(actual, kind, store);
+  await placeAtomically(target, (tmp) => writeFile(tmp, data));
+  return target;
+}
+
+/**
+ * Copies a circuit's three artifacts into the content-addressed store and
+ * returns their hashes, the circuit id and the stored paths.
+ */
+export async function storeArtifacts(
+  paths: { wasmPath: string; zkeyPath: string; vkeyPath: string },
+  store: string = defaultArtifactStore,
+): Promise<ArtifactHashes & { wasmPath: string; zkeyPath: string; vkeyPath: string }> {
+  const hashes = await hashArtifacts(paths);
+  const put = async (from: string, sha: string, kind: ArtifactKind) => {
+    const target = artifactPath(sha, kind, store);
+    await placeAtomically(target, (tmp) => copyFile(from, tmp));
+    return target;
+  };
+  const [wasmPath, zkeyPath, vkeyPath] = await Promise.all([
+    put(paths.wasmPath, hashes.wasmSha256, 'wasm'),
+    put(paths.zkeyPath, hashes.zkeySha256, 'zkey'),
+    put(paths.vkeyPath, hashes.vkeySha256, 'vkey.json'),
+  ]);
+  return { ...hashes, wasmPath, zkeyPath, vkeyPath };
 }

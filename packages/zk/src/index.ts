@@ -1,10 +1,15 @@
 export {
   type ArtifactHashes,
+  type ArtifactKind,
+  artifactPath,
   circuitIdOf,
+  defaultArtifactStore,
   hashArtifacts,
   type Sha256Hex,
   sha256Bytes,
   sha256File,
+  storeArtifactBytes,
+  storeArtifacts,
 } from './artifacts.ts';
 export { type BatchItem, type BatchVerifyResult, batchVerify } from './batchVerify.ts';
 export {
