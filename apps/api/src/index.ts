@@ -1,0 +1,2 @@
+export { type ApiDeps, type BuildAppOptions, buildApp } from './app.ts';
+export { type ApiEnv, apiEnvSchema, loadApiEnv } from './env.ts';
