@@ -25,10 +25,14 @@ if (stale) {
 
 // The stack handles SIGINT/SIGTERM itself and exits when everything is down;
 // this wrapper only waits for it (Ctrl-C reaches both through the process group).
-const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'apps/stack/src/main.ts'), ...process.argv.slice(2)], {
-  cwd: root,
-  stdio: 'inherit',
-});
+const child = spawn(
+  process.execPath,
+  ['--import', 'tsx', join(root, 'apps/stack/src/main.ts'), ...process.argv.slice(2)],
+  {
+    cwd: root,
+    stdio: 'inherit',
+  },
+);
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   process.on(signal, () => {
     if (signal !== 'SIGINT') child.kill(signal);
