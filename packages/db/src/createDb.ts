@@ -18,6 +18,8 @@ export interface DbConfig {
   readonly migrate?: boolean;
   /** Folder of the migrations (default `<repo>/prisma/migrations`). */
   readonly migrationsDir?: string;
+  /** Called after each migration the start-up applies (for logs). */
+  readonly onMigrationApplied?: (name: string, ms: number) => void;
   /** Most Postgres connections the client's pool opens (default 10). */
   readonly poolSize?: number;
 }
@@ -49,7 +51,10 @@ export interface TenderDb {
  * await db.close();
  */
 export async function createDb(config: DbConfig = {}): Promise<TenderDb> {
-  const migrateOptions = config.migrationsDir === undefined ? {} : { migrationsDir: config.migrationsDir };
+  const migrateOptions = {
+    ...(config.migrationsDir === undefined ? {} : { migrationsDir: config.migrationsDir }),
+    ...(config.onMigrationApplied === undefined ? {} : { onApplied: config.onMigrationApplied }),
+  };
   if (config.databaseUrl !== undefined) {
     const migrations =
       config.migrate === false ? null : await migratePostgres(config.databaseUrl, migrateOptions);
