@@ -1,0 +1,67 @@
+/**
+ * Live events of the market. Postgres stays the truth: every event describes
+ * a change already committed there, so a client that misses one loses
+ * nothing (it reads the current state when it reconnects). Amounts are wei as
+ * decimal strings, times are ms since epoch.
+ */
+
+/** Sent to one prover on its event stream. */
+export type ProverEvent =
+  | {
+      type: 'invitation';
+      auctionId: string;
+      jobId: string;
+      chainJobId: `0x${string}`;
+      circuitId: string;
+      round: number;
+      maxFee: string;
+      collateral: string;
+      jobDeadline: number;
+      closesAt: number;
+      constraints: number;
+    }
+  | {
+      type: 'award';
+      assignmentId: string;
+      auctionId: string;
+      jobId: string;
+      chainJobId: `0x${string}`;
+      circuitId: string;
+      price: string;
+      deadline: number;
+      input: unknown;
+    }
+  | { type: 'cancellation'; jobId: string; assignmentId?: string; auctionId?: string; reason: string };
+
+/** Sent to whoever follows one job (`GET /v1/jobs/:id/events`). */
+export interface JobEvent {
+  type: 'status';
+  jobId: string;
+  status: string;
+  at: number;
+  round?: number;
+  detail?: string;
+}
+
+/** Sent to the operator dashboard. */
+export interface OperatorEvent {
+  type: 'job' | 'auction' | 'assignment' | 'proof' | 'batch' | 'slash' | 'prover';
+  at: number;
+  id: string;
+  status?: string;
+  detail?: Record<string, unknown>;
+}
+
+/** The port services publish live events through. */
+export interface MarketEvents {
+  toProver(proverId: string, event: ProverEvent): Promise<void>;
+  job(jobId: string, event: JobEvent): Promise<void>;
+  operator(event: OperatorEvent): Promise<void>;
+}
+
+/** Redis pub/sub channel names under a deployment's key prefix. */
+export const channels = {
+  prover: (prefix: string, proverId: string) => `${prefix}:events:prover:${proverId}`,
+  job: (prefix: string, jobId: string) => `${prefix}:events:job:${jobId}`,
+  operator: (prefix: string) => `${prefix}:events:operator`,
+};

@@ -1,0 +1,25 @@
+/** Tunables of the market, each with a working local default. */
+export interface MarketConfig {
+  /** How long an auction collects bids (ms). */
+  auctionWindowMs: number;
+  /** A prover whose last heartbeat is older than this is not invited (ms). */
+  heartbeatTtlMs: number;
+  /** Market fee in basis points of the price, charged to the requester on settlement. */
+  feeBps: number;
+  /** Most auction rounds a job may go through before it expires. */
+  maxRounds: number;
+  /** Cut a batch at this many proven jobs... */
+  batchSize: number;
+  /** ...or when the oldest proven job has waited this long (ms). */
+  batchMaxAgeMs: number;
+}
+
+/** The local defaults of {@link MarketConfig}. */
+export const defaultMarketConfig: MarketConfig = {
+  auctionWindowMs: 1_000,
+  heartbeatTtlMs: 15_000,
+  feeBps: 250,
+  maxRounds: 20,
+  batchSize: 32,
+  batchMaxAgeMs: 30_000,
+};
