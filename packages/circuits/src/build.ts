@@ -1,0 +1,205 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { TenderError } from '@tender/core';
+import {
+  type CompiledCircuit,
+  compileCircuit,
+  devPtau,
+  type InputSignal,
+  setupGroth16,
+  type VerificationKey,
+} from '@tender/zk';
+import type { ConstraintBudget } from './constraintBudget.ts';
+import { generateCircom } from './generateCircom.ts';
+import type { QuantizedModel } from './model.ts';
+import { type ModelCard, modelCard } from './modelCard.ts';
+import { circuitsCacheDir, repoRoot } from './paths.ts';
+import type { ModelMode } from './rangeAnalysis.ts';
+
+/** Bumped whenever the generator changes the circuit for the same model. */
+export const GENERATOR_VERSION = 'tender-mlp-circom-v1';
+
+/** Options of {@link compileModelCircuit} and {@link buildModelCircuit}. */
+export interface BuildOptions {
+  /** `public` (default): weights are constants; `private`: weights are private inputs. */
+  mode?: ModelMode;
+  /** Cache root (default `<repo>/.tender/cache/circuits`). */
+  cacheDir?: string;
+  /** Powers-of-tau file for the setup (default: the smallest development ptau that fits). */
+  ptau?: { path: string; sha256: string };
+  /** Phase-2 entropy (default random; the cached setup is then reused). */
+  entropy?: string;
+  /** Progress messages (compile and setup of MNIST take a while). */
+  log?: (message: string) => void;
+}
+
+/** A model circuit generated and compiled (cached by the source's hash). */
+export interface CompiledModelCircuit {
+  /** `<model>` for public mode, `<model>-private` for private mode. */
+  name: string;
+  model: QuantizedModel;
+  mode: ModelMode;
+  /** sha256 (hex) of the generator version and the generated source. */
+  sourceHash: string;
+  dir: string;
+  sourcePath: string;
+  r1csPath: string;
+  wasmPath: string;
+  symPath: string;
+  constraints: number;
+  publicSignals: number;
+  publicSignalNames: string[];
+  inputSignals: InputSignal[];
+  budget: ConstraintBudget;
+}
+
+/** A compiled model circuit with its Groth16 setup: everything needed to prove and verify. */
+export interface BuiltModelCircuit extends CompiledModelCircuit {
+  zkeyPath: string;
+  vkeyPath: string;
+  vkey: VerificationKey;
+  /** The power of tau the circuit needs: 2^power ≥ constraints + public signals + 1. */
+  powerNeeded: number;
+  card: ModelCard;
+}
+
+type CompiledFacts = Pick<
+  CompiledCircuit,
+  'constraints' | 'publicSignals' | 'publicSignalNames' | 'inputSignals'
+>;
+
+const SOURCE = 'circuit.circom';
+
+async function exists(p: string): Promise<boolean> {
+  return stat(p).then(
+    () => true,
+    () => false,
+  );
+}
+
+function paths(dir: string) {
+  return {
+    sourcePath: path.join(dir, SOURCE),
+    r1csPath: path.join(dir, 'circuit.r1cs'),
+    wasmPath: path.join(dir, 'circuit_js', 'circuit.wasm'),
+    symPath: path.join(dir, 'circuit.sym'),
+    factsPath: path.join(dir, 'compiled.json'),
+  };
+}
+
+/**
+ * Generates the circuit of `model` and compiles it with `compileCircuit`
+ * (circom2, `--O2`) into `<cacheDir>/<name>-<hash>/`. The folder is keyed by
+ * the source's content hash and written atomically, so a second call (in
+ * this or any process) is instant and concurrent builds never collide.
+ * Throws `TENDER_MODEL_UNSUPPORTED` when the compiled constraint count
+ * differs from the predicted budget (a generator bug).
+ */
+export async function compileModelCircuit(
+  model: QuantizedModel,
+  opts: BuildOptions = {},
+): Promise<CompiledModelCircuit> {
+  const mode = opts.mode ?? 'public';
+  const generated = generateCircom(model, { mode });
+  const sourceHash = createHash('sha256').update(`${GENERATOR_VERSION}\n${generated.source}`).digest('hex');
+  const name = mode === 'public' ? model.name : `${model.name}-private`;
+  const dir = path.join(opts.cacheDir ?? circuitsCacheDir, `${name}-${sourceHash.slice(0, 16)}`);
+  const p = paths(dir);
+  if (!(await exists(p.factsPath))) {
+    opts.log?.(`compiling ${name} (${generated.budget.total} constraints expected)`);
+    const work = `${dir}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+    const w = paths(work);
+    await mkdir(work, { recursive: true });
+    try {
+      await writeFile(w.sourcePath, generated.source);
+      const compiled = await compileCircuit({
+        source: w.sourcePath,
+        outDir: work,
+        includePaths: [path.join(repoRoot, 'node_modules')],
+        optimize: 'O2',
+      });
+      const facts: CompiledFacts = {
+        constraints: compiled.constraints,
+        publicSignals: compiled.publicSignals,
+        publicSignalNames: compiled.publicSignalNames,
+        inputSignals: compiled.inputSignals,
+      };
+      await writeFile(w.factsPath, `${JSON.stringify(facts, null, 2)}\n`);
+      await rename(work, dir).catch((error: NodeJS.ErrnoException) => {
+        // Another process finished the same build first: keep theirs.
+        if (error.code !== 'ENOTEMPTY' && error.code !== 'EEXIST') throw error;
+      });
+    } finally {
+      await rm(work, { recursive: true, force: true });
+    }
+  }
+  const facts = JSON.parse(await readFile(p.factsPath, 'utf8')) as CompiledFacts;
+  if (facts.constraints !== generated.budget.total) {
+    throw new TenderError(
+      'TENDER_MODEL_UNSUPPORTED',
+      `circuit ${name} has ${facts.constraints} constraints, the generator predicted ${generated.budget.total}`,
+      { details: { name, dir } },
+    );
+  }
+  return {
+    name,
+    model,
+    mode,
+    sourceHash,
+    dir,
+    sourcePath: p.sourcePath,
+    r1csPath: p.r1csPath,
+    wasmPath: p.wasmPath,
+    symPath: p.symPath,
+    ...facts,
+    budget: generated.budget,
+  };
+}
+
+/** The smallest development ptau power (12, 15 or 16) that holds `constraints + publicSignals + 1` rows. */
+export function devPtauPowerFor(constraints: number, publicSignals: number): 12 | 15 | 16 {
+  const needed = Math.ceil(Math.log2(constraints + publicSignals + 1));
+  for (const power of [12, 15, 16] as const) if (needed <= power) return power;
+  throw new TenderError(
+    'TENDER_MODEL_UNSUPPORTED',
+    `circuit needs a powers-of-tau of power ${needed}; the largest at hand is 16`,
+    { details: { constraints, needed } },
+  );
+}
+
+/**
+ * Builds a model circuit end to end: {@link compileModelCircuit}, then the
+ * Groth16 setup (`setupGroth16`, cached beside the compiled circuit) with
+ * the given ptau or the smallest development ptau that fits (pot12 for the
+ * tiny model, pot15 for MNIST). The first MNIST build takes about a minute
+ * on two cores; later builds are instant.
+ *
+ * @example
+ * const mnist = await buildModelCircuit(await loadModel('mnist-784-56-10'));
+ * const { proof, publicSignals } = await prover.prove(mnist, modelInput(mnist.model, pixels));
+ */
+export async function buildModelCircuit(
+  model: QuantizedModel,
+  opts: BuildOptions = {},
+): Promise<BuiltModelCircuit> {
+  const compiled = await compileModelCircuit(model, opts);
+  const power = Math.ceil(Math.log2(compiled.constraints + compiled.publicSignals + 1));
+  const ptau = opts.ptau ?? devPtau(devPtauPowerFor(compiled.constraints, compiled.publicSignals));
+  opts.log?.(`groth16 setup of ${compiled.name} with ${path.basename(ptau.path)}`);
+  const setup = await setupGroth16({
+    r1csPath: compiled.r1csPath,
+    ptauPath: ptau.path,
+    ptauSha256: ptau.sha256,
+    outDir: path.join(compiled.dir, 'setup'),
+    ...(opts.entropy === undefined ? {} : { entropy: opts.entropy }),
+  });
+  return {
+    ...compiled,
+    zkeyPath: setup.zkeyPath,
+    vkeyPath: setup.vkeyPath,
+    vkey: setup.vkey,
+    powerNeeded: power,
+    card: await modelCard(model, compiled.mode),
+  };
+}

@@ -1,0 +1,278 @@
+import { CIRCOM_GADGETS } from './circomGadgets.ts';
+import { modelParameters } from './commitments.ts';
+import { type ConstraintBudget, constraintBudget } from './constraintBudget.ts';
+import { inputSize, type QuantizedModel } from './model.ts';
+import { packLayout } from './packing.ts';
+import { POSEIDON_MAX_INPUTS } from './poseidon.ts';
+import { analyzeRanges, type ModelMode, type ModelRanges, type NeuronRange } from './rangeAnalysis.ts';
+
+/** A generated circuit: circom source plus the facts it was sized from. */
+export interface GeneratedCircuit {
+  /** circom 2 source with `component main`; includes `circomlib/circuits/poseidon.circom`. */
+  source: string;
+  mode: ModelMode;
+  ranges: ModelRanges;
+  /** Predicted constraint count after `--O2`, by part. */
+  budget: ConstraintBudget;
+  /** Public signals in snarkjs order (all are outputs; the circuit has no public inputs). */
+  publicSignalNames: string[];
+}
+
+/** Terms per emitted `+=` line: circom2 crashed on single expressions with hundreds of terms. */
+const TERMS_PER_LINE = 8;
+
+interface Term {
+  coef: bigint;
+  expr: string;
+}
+
+/** `var name = init;` followed by short `name += a * x - b * y ...;` lines. */
+function sumVar(name: string, init: string, terms: readonly Term[]): string[] {
+  const lines = [`var ${name} = ${init};`];
+  for (let i = 0; i < terms.length; i += TERMS_PER_LINE) {
+    const parts = terms.slice(i, i + TERMS_PER_LINE).map((t, k) => {
+      const neg = t.coef < 0n;
+      const abs = neg ? -t.coef : t.coef;
+      const body = abs === 1n ? t.expr : `${abs} * ${t.expr}`;
+      if (k === 0) return neg ? `- ${body}` : body;
+      return `${neg ? '-' : '+'} ${body}`;
+    });
+    lines.push(`${name} += ${parts.join(' ')};`);
+  }
+  return lines;
+}
+
+/** The Poseidon chain of `poseidonChain` over `exprs`; returns its lines and output expression. */
+function poseidonChainCircom(
+  prefix: string,
+  exprs: readonly string[],
+  init: string,
+): { lines: string[]; out: string } {
+  const first = exprs.slice(0, POSEIDON_MAX_INPUTS);
+  const lines = [
+    `component ${prefix}0 = PoseidonEx(${first.length}, 1);`,
+    `${prefix}0.initialState <== ${init};`,
+  ];
+  lines.push(...first.map((e, k) => `${prefix}0.inputs[${k}] <== ${e};`));
+  let out = `${prefix}0.out[0]`;
+  let call = 1;
+  for (let i = POSEIDON_MAX_INPUTS; i < exprs.length; i += POSEIDON_MAX_INPUTS - 1) {
+    const chunk = exprs.slice(i, i + POSEIDON_MAX_INPUTS - 1);
+    const c = `${prefix}${call++}`;
+    lines.push(`component ${c} = Poseidon(${chunk.length + 1});`, `${c}.inputs[0] <== ${out};`);
+    lines.push(...chunk.map((e, k) => `${c}.inputs[${k + 1}] <== ${e};`));
+    out = `${c}.out`;
+  }
+  return { lines, out };
+}
+
+/** Packs `items` (expression, width) per `packLayout` into var expressions named `${prefix}${e}`. */
+function packCircom(
+  prefix: string,
+  items: readonly { expr: string; bits: number }[],
+): { lines: string[]; names: string[] } {
+  const { slots, elements } = packLayout(items.map((i) => i.bits));
+  const terms: Term[][] = Array.from({ length: elements }, () => []);
+  items.forEach((item, i) => {
+    const slot = slots[i]!;
+    terms[slot.element]!.push({ coef: 1n << BigInt(slot.offset), expr: item.expr });
+  });
+  const names = terms.map((_, e) => `${prefix}${e}`);
+  return { lines: terms.flatMap((t, e) => sumVar(names[e]!, '0', t)), names };
+}
+
+function gadgetLines(
+  name: string,
+  z: string,
+  neuron: NeuronRange,
+  shift: number,
+): { lines: string[]; out: string } {
+  switch (neuron.gadget) {
+    case 'zero':
+      return { lines: [], out: '0' };
+    case 'identity':
+      return { lines: [], out: z };
+    case 'rescale':
+      return {
+        lines: [`component ${name} = TenderRescale(${neuron.bits}, ${shift});`, `${name}.in <== ${z};`],
+        out: `${name}.out`,
+      };
+    case 'relu':
+      return {
+        lines: [`component ${name} = TenderReluShift(${neuron.bits}, ${shift});`, `${name}.in <== ${z};`],
+        out: `${name}.out`,
+      };
+  }
+}
+
+/**
+ * Compiles a quantized MLP to a circom circuit (the string; `buildModelCircuit`
+ * compiles and sets it up). Inputs: `pixels[n]` and `salt` (private), plus in
+ * `private` mode every layer's `w<l>[out][in]` and `b<l>[out]`. Outputs, in
+ * this order: `inputCommitment`, `prediction`, and in `private` mode
+ * `modelCommitment`. Every range check is sized by `analyzeRanges`.
+ *
+ * In `public` mode weights are constants: dense layers are linear
+ * combinations that `--O2` folds away, and the verification key binds the
+ * model. In `private` mode each weight is range-checked to its width and
+ * multiplied in one constraint, and the circuit outputs the Poseidon
+ * commitment of the packed parameters (`modelCommitment`).
+ *
+ * @example
+ * const { source, budget } = generateCircom(model, { mode: 'public' });
+ */
+export function generateCircom(model: QuantizedModel, opts: { mode?: ModelMode } = {}): GeneratedCircuit {
+  const mode = opts.mode ?? 'public';
+  const ranges = analyzeRanges(model, mode);
+  const budget = constraintBudget(model, mode, ranges);
+  const n = inputSize(model);
+  const bits = model.input.bits;
+  const body: string[] = [];
+  const decl: string[] = [`signal input pixels[${n}];`, 'signal input salt;'];
+  const publicSignalNames = ['inputCommitment', 'prediction'];
+  if (mode === 'private') {
+    model.layers.forEach((l, li) => {
+      decl.push(`signal input w${li}[${l.outputs}][${l.inputs}];`, `signal input b${li}[${l.outputs}];`);
+    });
+    publicSignalNames.push('modelCommitment');
+  }
+  decl.push(...publicSignalNames.map((s) => `signal output ${s};`));
+
+  body.push('// inputs: each pixel is range-checked to its width, so the packing below is injective');
+  body.push(`component pixelBits[${n}];`);
+  body.push(`for (var i = 0; i < ${n}; i++) {`);
+  body.push(`    pixelBits[i] = TenderBits(${bits});`, '    pixelBits[i].in <== pixels[i];', '}');
+  body.push('// input commitment: Poseidon chain over the packed pixels, salt as the initial state');
+  const packed = packCircom(
+    'packIn',
+    Array.from({ length: n }, (_, i) => ({ expr: `pixels[${i}]`, bits })),
+  );
+  body.push(...packed.lines);
+  const inChain = poseidonChainCircom('inputHash', packed.names, 'salt');
+  body.push(...inChain.lines, `inputCommitment <== ${inChain.out};`);
+
+  if (mode === 'private') {
+    body.push('// private weights: range-checked to their widths, committed with a Poseidon chain');
+    model.layers.forEach((l, li) => {
+      body.push(`component w${li}Bits[${l.outputs}][${l.inputs}];`, `component b${li}Bits[${l.outputs}];`);
+      body.push(`for (var o = 0; o < ${l.outputs}; o++) {`);
+      body.push(`    for (var i = 0; i < ${l.inputs}; i++) {`);
+      body.push(`        w${li}Bits[o][i] = TenderBits(${l.weightBits});`);
+      body.push(`        w${li}Bits[o][i].in <== w${li}[o][i] + ${2n ** BigInt(l.weightBits - 1)};`, '    }');
+      body.push(`    b${li}Bits[o] = TenderBits(${l.biasBits});`);
+      body.push(`    b${li}Bits[o].in <== b${li}[o] + ${2n ** BigInt(l.biasBits - 1)};`, '}');
+    });
+    const { widths } = modelParameters(model);
+    const exprs: string[] = [];
+    model.layers.forEach((l, li) => {
+      const wOff = 2n ** BigInt(l.weightBits - 1);
+      const bOff = 2n ** BigInt(l.biasBits - 1);
+      for (let o = 0; o < l.outputs; o++)
+        for (let i = 0; i < l.inputs; i++) exprs.push(`(w${li}[${o}][${i}] + ${wOff})`);
+      for (let o = 0; o < l.outputs; o++) exprs.push(`(b${li}[${o}] + ${bOff})`);
+    });
+    const params = packCircom(
+      'packW',
+      exprs.map((expr, i) => ({ expr, bits: widths[i]! })),
+    );
+    body.push(...params.lines);
+    const wChain = poseidonChainCircom('modelHash', params.names, '0');
+    body.push(...wChain.lines, `modelCommitment <== ${wChain.out};`);
+  }
+
+  // dense layers
+  let xs: (string | null)[] = Array.from({ length: n }, (_, i) => `pixels[${i}]`);
+  const last = model.layers.length - 1;
+  model.layers.forEach((layer, li) => {
+    const isLast = li === last;
+    const outName = isLast ? 'logits' : `act${li}`;
+    body.push(
+      `// layer ${li}: dense ${layer.inputs} -> ${layer.outputs}${isLast ? ' (logits)' : ', ReLU, >> ' + layer.shift}`,
+    );
+    body.push(`signal ${outName}[${layer.outputs}];`);
+    const live = xs.map((x, i) => (x === null ? -1 : i)).filter((i) => i >= 0);
+    if (mode === 'private' && live.length > 0)
+      body.push(`signal prod${li}[${layer.outputs}][${live.length}];`);
+    const next: (string | null)[] = [];
+    for (let o = 0; o < layer.outputs; o++) {
+      const neuron = isLast ? undefined : ranges.hidden[li]![o]!;
+      const zName = `z${li}_${o}`;
+      if (neuron?.gadget === 'zero') {
+        body.push(`${outName}[${o}] <== 0;`);
+        next.push(null);
+        continue;
+      }
+      if (mode === 'public') {
+        const terms = live
+          .filter((i) => layer.weights[o]![i] !== 0)
+          .map((i) => ({ coef: BigInt(layer.weights[o]![i]!), expr: xs[i]! }));
+        body.push(...sumVar(zName, String(layer.bias[o]!), terms));
+      } else {
+        body.push(...live.map((i, k) => `prod${li}[${o}][${k}] <== w${li}[${o}][${i}] * ${xs[i]!};`));
+        body.push(
+          ...sumVar(
+            zName,
+            `b${li}[${o}]`,
+            live.map((_, k) => ({ coef: 1n, expr: `prod${li}[${o}][${k}]` })),
+          ),
+        );
+      }
+      if (isLast) {
+        body.push(`${outName}[${o}] <== ${zName};`);
+        continue;
+      }
+      const g = gadgetLines(`relu${li}_${o}`, zName, neuron!, layer.shift);
+      body.push(...g.lines, `${outName}[${o}] <== ${g.out};`);
+      next.push(`${outName}[${o}]`);
+    }
+    xs = next;
+  });
+
+  // argmax: one-hot selector, the selected logit beats every lower index and ties every higher one
+  const classes = model.layers[last]!.outputs;
+  body.push('// argmax (lowest index wins a tie): sel is one-hot at the prediction c, and for every k');
+  body.push('// L[c] - L[k] - [k < c] is range-checked to be non-negative');
+  body.push(
+    `signal sel[${classes}];`,
+    `signal selLogit[${classes}];`,
+    'var selSum = 0;',
+    'var pred = 0;',
+    'var best = 0;',
+  );
+  body.push(
+    '// witness only: circom compares field elements as signed values',
+    `var values[${classes}];`,
+    `for (var k = 0; k < ${classes}; k++) values[k] = logits[k];`,
+    `var top = tenderArgmax(${classes}, values);`,
+  );
+  body.push(`for (var k = 0; k < ${classes}; k++) {`);
+  body.push('    sel[k] <-- k == top ? 1 : 0;');
+  body.push('    sel[k] * (sel[k] - 1) === 0;', '    selSum += sel[k];', '    pred += k * sel[k];');
+  body.push('    selLogit[k] <== sel[k] * logits[k];', '    best += selLogit[k];', '}');
+  body.push('selSum === 1;', 'prediction <== pred;');
+  for (let k = 0; k < classes; k++) {
+    const later = Array.from({ length: classes - 1 - k }, (_, m) => ` - sel[${k + 1 + m}]`).join('');
+    const gap = `best - logits[${k}]${later}`;
+    const d = ranges.argmax.diffBits[k]!;
+    if (d === 0) body.push(`${gap} === 0;`);
+    else body.push(`component gap${k} = TenderBits(${d});`, `gap${k}.in <== ${gap};`);
+  }
+
+  const header = [
+    'pragma circom 2.1.0;',
+    `// Generated by @tender/circuits from model "${model.name}" (${mode} weights). Do not edit: regenerate.`,
+    `// Expected constraints after --O2: ${budget.total}.`,
+    'include "circomlib/circuits/poseidon.circom";',
+  ];
+  const source = [
+    ...header,
+    CIRCOM_GADGETS,
+    'template TenderModel() {',
+    ...[...decl, ...body].map((l) => `    ${l}`),
+    '}',
+    '',
+    'component main = TenderModel();',
+    '',
+  ].join('\n');
+  return { source, mode, ranges, budget, publicSignalNames };
+}
