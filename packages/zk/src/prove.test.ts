@@ -108,6 +108,17 @@ describe('Prover.prove', () => {
     expect(pool.liveThreads).toBe(0);
   });
 
+  it('proves with a single-threaded curve per thread when asked', async () => {
+    const pool = new Prover({ curve: 'single' });
+    try {
+      const res = await pool.prove(circuit, { a: 2, b: [2, 2], c: 2 });
+      expect(res.publicSignals).toEqual(['8', '2', '2', '2']);
+      await verifyProof(circuit.vkey, res.publicSignals, res.proof);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('refuses to prove after close()', async () => {
     const closed = new Prover();
     await closed.close();

@@ -22,6 +22,12 @@ export interface ProverOptions {
   threads?: number;
   /** How long `close()` waits for a worker to exit on its own before terminating it (default 10 s). */
   closeTimeoutMs?: number;
+  /**
+   * snarkjs's curve engine inside each thread: `multi` (default) spreads each proof's FFTs and
+   * multi-exponentiations over one curve worker per CPU core; `single` keeps each proof on its
+   * thread (better throughput with `threads` ≈ cores and many small proofs).
+   */
+  curve?: 'multi' | 'single';
 }
 
 interface Pending {
@@ -74,6 +80,7 @@ import(workerData.tsxApi)
 export class Prover {
   readonly #threads: number;
   readonly #closeTimeoutMs: number;
+  readonly #singleThreadCurve: boolean;
   readonly #workers: PoolWorker[] = [];
   #nextId = 1;
   #closed = false;
@@ -81,6 +88,7 @@ export class Prover {
   constructor(opts: ProverOptions = {}) {
     this.#threads = Math.max(1, Math.floor(opts.threads ?? 1));
     this.#closeTimeoutMs = opts.closeTimeoutMs ?? 10_000;
+    this.#singleThreadCurve = opts.curve === 'single';
   }
 
   /** Number of worker threads currently running (started lazily on the first proof). */
@@ -143,6 +151,7 @@ export class Prover {
       wasmPath: circuit.wasmPath,
       zkeyPath: circuit.zkeyPath,
       inputSignals: circuit.inputSignals,
+      singleThreadCurve: this.#singleThreadCurve,
       input,
     });
     if (!reply.ok) {

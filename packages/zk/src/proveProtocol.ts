@@ -22,6 +22,7 @@ export type WorkerRequest =
       wasmPath: string;
       zkeyPath: string;
       inputSignals: readonly InputSignal[] | undefined;
+      singleThreadCurve: boolean;
       input: CircuitInput;
     }
   | { id: number; type: 'close' };

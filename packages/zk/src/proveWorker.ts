@@ -4,6 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { parentPort } from 'node:worker_threads';
 import { isTenderError } from '@tender/core';
+import { buildBn128 } from 'ffjavascript';
 import { groth16 } from 'snarkjs';
 import { inputSignalsBesideWasm } from './circuitSignals.ts';
 import type { WorkerReply, WorkerRequest } from './proveProtocol.ts';
@@ -32,12 +33,26 @@ async function load(wasmPath: string, zkeyPath: string, inputSignals: readonly I
   return loaded;
 }
 
+let singleCurve: Promise<void> | undefined;
+/**
+ * snarkjs asks ffjavascript for the BN254 curve on every proof; ffjavascript returns the one cached in
+ * `globalThis.curve_bn128`, but builds a fresh single-threaded curve on every request. Installing one
+ * single-threaded curve as the cached curve makes every proof in this thread reuse it.
+ */
+function useSingleThreadCurve(): Promise<void> {
+  singleCurve ??= buildBn128(true).then((curve) => {
+    globalThis.curve_bn128 = curve;
+  });
+  return singleCurve;
+}
+
 async function handle(msg: WorkerRequest): Promise<WorkerReply> {
   if (msg.type === 'close') {
     await globalThis.curve_bn128?.terminate();
     return { id: msg.id, ok: true, closed: true };
   }
   try {
+    if (msg.singleThreadCurve) await useSingleThreadCurve();
     const { calc, zkey } = await load(msg.wasmPath, msg.zkeyPath, msg.inputSignals);
     const t0 = performance.now();
     const wtns = calc.calculateWtns(msg.input);

@@ -26,7 +26,9 @@ export async function exportSolidityVerifier(zkeyPath: string): Promise<string> 
   const root = dirname(dirname(main));
   const template = await readFile(join(root, 'templates', 'verifier_groth16.sol.ejs'), 'utf8');
   try {
-    return await (zKey as unknown as SolidityExporter).exportSolidityVerifier(zkeyPath, { groth16: template });
+    return await (zKey as unknown as SolidityExporter).exportSolidityVerifier(zkeyPath, {
+      groth16: template,
+    });
   } catch (error) {
     throw new TenderError('TENDER_ARTIFACT_INVALID', 'exporting the Solidity verifier failed', {
       details: { zkeyPath },

@@ -13,6 +13,7 @@ declare module 'snarkjs' {
       zkey: FileRef,
       wtns: FileRef,
       logger?: unknown,
+      options?: { singleThread?: boolean },
     ): Promise<{ proof: import('./types.ts').Groth16Proof; publicSignals: string[] }>;
     verify(
       vkey: import('./types.ts').VerificationKey,
