@@ -1,12 +1,16 @@
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { ApiContext } from './context.ts';
 import { registerProblemJson } from './plugins/problemJson.ts';
 import { type HealthCheck, registerHealthRoutes } from './routes/health.ts';
+import { routeModules } from './routes/index.ts';
 
 /** Everything the api needs from the outside, built by whoever hosts it (server.ts or the local stack). */
 export interface ApiDeps {
   /** Dependency probes reported by `GET /health`, by name (database, redis, chain, contracts). */
   checks: Record<string, HealthCheck>;
+  /** The market: when present, every /v1 route is registered. */
+  context?: ApiContext;
 }
 
 /** Options of {@link buildApp}. */
@@ -31,6 +35,9 @@ export async function buildApp(deps: ApiDeps, options: BuildAppOptions = {}): Pr
     },
   });
   registerHealthRoutes(app, deps.checks);
+  if (deps.context) {
+    for (const register of routeModules) await register(app, deps.context);
+  }
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;
 }

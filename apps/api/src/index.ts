@@ -1,2 +1,3 @@
 export { type ApiDeps, type BuildAppOptions, buildApp } from './app.ts';
+export type { ApiContext } from './context.ts';
 export { type ApiEnv, apiEnvSchema, loadApiEnv } from './env.ts';

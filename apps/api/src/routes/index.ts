@@ -1,0 +1,11 @@
+import type { FastifyInstance } from 'fastify';
+import type { ApiContext } from '../context.ts';
+
+/** A module of /v1 routes: registers its routes on `app` using `ctx`. */
+export type RouteModule = (app: FastifyInstance, ctx: ApiContext) => void | Promise<void>;
+
+/**
+ * Every /v1 route module, in registration order. Add yours here (one line);
+ * keep handlers thin: they validate with schemas and call @tender/market services.
+ */
+export const routeModules: RouteModule[] = [];

@@ -1,0 +1,1 @@
+export { createMarketHarness, type MarketHarness } from './marketHarness.ts';
