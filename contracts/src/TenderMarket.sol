@@ -2,73 +2,133 @@
 pragma solidity ^0.8.28;
 
 import {ICircuitRegistry} from "./interfaces/ICircuitRegistry.sol";
+import {ITenderMarket} from "./interfaces/ITenderMarket.sol";
 import {ITenderStaking} from "./interfaces/ITenderStaking.sol";
+import {Groth16Batch} from "./libraries/Groth16Batch.sol";
 import {ReentrancyGuard} from "./libraries/ReentrancyGuard.sol";
 import {TenderStaking} from "./TenderStaking.sol";
 
-/// @title TenderMarket (pipeline skeleton: escrow and roles; settlement follows)
-contract TenderMarket is ReentrancyGuard {
-    error ZeroAmount();
-    error InsufficientBalance(address account, uint256 balance, uint256 needed);
-    error TransferFailed(address to, uint256 amount);
-    error NotOwner(address caller);
+/// @title TenderMarket
+/// @notice Escrow, batch settlement, results and slashing for the Tender prover market. The
+/// constructor creates the TenderStaking contract, so staking's market is fixed to this contract.
+/// @dev Invariant: the contract's ETH balance equals the sum of all `balanceOf` values.
+/// Settlement calldata is a packed byte string (layout in contracts/README.md) parsed in assembly:
+/// calldata is the dominant per-proof cost after the pairing, so the encoding carries each field
+/// in its smallest width and refers to requesters, provers and keys through per-batch tables.
+contract TenderMarket is ITenderMarket, ReentrancyGuard {
+    bytes32 private constant JOB_REQUEST_TYPEHASH = keccak256(
+        "JobRequest(address requester,bytes32 circuitId,bytes32 inputHash,uint256 maxFee,uint64 deadline,uint256 nonce)"
+    );
+    bytes32 private constant PROOF_SUBMISSION_TYPEHASH = keccak256(
+        "ProofSubmission(bytes32 jobId,bytes32 circuitId,bytes32 proofHash,bytes32 publicSignalsHash,address prover)"
+    );
+    bytes32 private constant DOMAIN_TYPEHASH =
+        keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)");
+    bytes32 private constant NAME_HASH = keccak256("Tender");
+    bytes32 private constant VERSION_HASH = keccak256("1");
+    /// @dev secp256k1 order / 2: larger `s` values are malleable twins and are rejected.
+    uint256 private constant HALF_ORDER = 0x7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0;
+    uint256 private constant BPS = 10_000;
 
-    event OperatorSet(address indexed operator, bool enabled);
-
-    event Deposited(address indexed account, address indexed from, uint256 amount);
-    event Withdrawn(address indexed account, uint256 amount);
-
-    struct MarketParams {
-        uint16 feeBps;
-        uint16 slashBps;
-        uint16 challengerShareBps;
-        uint16 requesterShareBps;
-        uint64 unstakeDelay;
-        uint256 minimumStake;
-    }
+    /// @dev Settlement item: u8 requester index, u8 prover index, bytes32 inputHash, u128 maxFee,
+    /// u64 deadline, u64 nonce, u128 price, bytes32 r, bytes32 yParityAndS (EIP-2098), then the
+    /// proof (8 words) and the public signals (nPublic words).
+    uint256 private constant SETTLE_PREFIX = 146;
+    /// @dev 14 words: alpha1, beta2, gamma2, delta2 (IC points follow).
+    uint256 private constant VK_FIXED = 448;
+    uint256 private constant PROOF_SIZE = 256;
 
     ICircuitRegistry private immutable _registry;
     ITenderStaking private immutable _staking;
-    uint256 private immutable _deployedAtBlock;
-    address private _owner;
     address private immutable _treasury;
+    uint256 private immutable _deployedAtBlock;
+    uint256 private immutable _cachedChainId;
+    bytes32 private immutable _cachedDomainSeparator;
+    uint16 private immutable _feeBps;
+    uint16 private immutable _slashBps;
+    uint16 private immutable _challengerShareBps;
+    uint16 private immutable _requesterShareBps;
+    uint64 private immutable _unstakeDelay;
+    uint256 private immutable _minimumStake;
+
+    address private _owner;
+    mapping(address account => bool) private _operators;
     mapping(address account => uint256) private _balances;
-    mapping(address operator => bool) private _operators;
+    mapping(address requester => mapping(uint256 wordPos => uint256)) private _nonceBitmaps;
+    /// @dev Batch counter and market fees not yet moved to the treasury's balance, in one slot so a
+    /// settlement writes one slot for both.
+    struct Ledger {
+        uint64 batchCount;
+        uint192 accruedFees;
+    }
+
+    Ledger private _ledger;
+    mapping(uint256 batchId => bytes32) private _batchRoots;
+    mapping(bytes32 key => bool) private _slashed;
 
     constructor(address owner_, address treasury_, ICircuitRegistry registry_, MarketParams memory params_) {
+        if (owner_ == address(0) || treasury_ == address(0) || address(registry_) == address(0)) {
+            revert ZeroAddress();
+        }
+        if (params_.feeBps > BPS) revert InvalidBps(params_.feeBps);
+        if (params_.slashBps > BPS) revert InvalidBps(params_.slashBps);
+        uint256 shares = uint256(params_.challengerShareBps) + params_.requesterShareBps;
+        if (shares > BPS) revert InvalidBps(shares);
         _owner = owner_;
         _treasury = treasury_;
         _registry = registry_;
         _deployedAtBlock = block.number;
+        _feeBps = params_.feeBps;
+        _slashBps = params_.slashBps;
+        _challengerShareBps = params_.challengerShareBps;
+        _requesterShareBps = params_.requesterShareBps;
+        _unstakeDelay = params_.unstakeDelay;
+        _minimumStake = params_.minimumStake;
+        _cachedChainId = block.chainid;
+        _cachedDomainSeparator = _buildDomainSeparator();
         _staking = new TenderStaking(params_.minimumStake, params_.unstakeDelay);
+        emit OwnershipTransferred(address(0), owner_);
     }
 
-    function deployedAtBlock() external view returns (uint256) {
-        return _deployedAtBlock;
-    }
-
-    function setOperator(address operator, bool enabled) external {
+    modifier onlyOwner() {
         if (msg.sender != _owner) revert NotOwner(msg.sender);
-        _operators[operator] = enabled;
-        emit OperatorSet(operator, enabled);
+        _;
     }
 
-    function isOperator(address account) external view returns (bool) {
-        return _operators[account];
+    modifier onlyOperator() {
+        if (!_operators[msg.sender]) revert NotOperator(msg.sender);
+        _;
     }
 
-    function owner() external view returns (address) {
-        return _owner;
+    /// @dev Only the staking contract sends ETH here directly (slashed stake).
+    receive() external payable {
+        if (msg.sender != address(_staking)) revert UnexpectedEther(msg.sender);
     }
 
+    // ---------------------------------------------------------------- escrow
+
+    /// @inheritdoc ITenderMarket
     function deposit() external payable {
-        if (msg.value == 0) revert ZeroAmount();
-        _balances[msg.sender] += msg.value;
-        emit Deposited(msg.sender, msg.sender, msg.value);
+        _deposit(msg.sender);
     }
 
+    /// @inheritdoc ITenderMarket
+    function depositFor(address account) external payable {
+        if (account == address(0)) revert ZeroAddress();
+        _deposit(account);
+    }
+
+    /// @inheritdoc ITenderMarket
     function withdraw(uint256 amount) external nonReentrant {
+        if (amount == 0) revert ZeroAmount();
         uint256 balance = _balances[msg.sender];
+        if (msg.sender == _treasury) {
+            uint256 accrued = _ledger.accruedFees;
+            if (accrued != 0) {
+                balance += accrued;
+                _ledger.accruedFees = 0;
+            }
+        }
         if (amount > balance) revert InsufficientBalance(msg.sender, balance, amount);
         _balances[msg.sender] = balance - amount;
         emit Withdrawn(msg.sender, amount);
@@ -76,15 +136,702 @@ contract TenderMarket is ReentrancyGuard {
         if (!ok) revert TransferFailed(msg.sender, amount);
     }
 
+    /// @inheritdoc ITenderMarket
     function balanceOf(address account) external view returns (uint256) {
-        return _balances[account];
+        return _balances[account] + (account == _treasury ? _ledger.accruedFees : 0);
     }
 
+    function _deposit(address account) private {
+        if (msg.value == 0) revert ZeroAmount();
+        _balances[account] += msg.value;
+        emit Deposited(account, msg.sender, msg.value);
+    }
+
+    // ---------------------------------------------------------------- settlement
+
+    /// @inheritdoc ITenderMarket
+    function settleBatch(bytes calldata batch) external onlyOperator nonReentrant returns (uint256 batchId) {
+        uint256 off = _offsetOf(batch);
+        uint256 end = off + batch.length;
+        if (batch.length < 5) revert MalformedBatch(0);
+        uint256 nItems = _u16(off);
+        uint256 reqTable = off + 3;
+        uint256 nRequesters = _u8(off + 2);
+        uint256 provTable = reqTable + 20 * nRequesters + 1;
+        uint256 nProvers = _u8(provTable - 1);
+        uint256 groupsStart = provTable + 20 * nProvers + 1;
+        if (groupsStart > end) revert MalformedBatch(groupsStart - off);
+        uint256 nGroups = _u8(groupsStart - 1);
+        (Groth16Batch.Group[] memory groups, bytes32[] memory circuitIds) =
+            _parseGroups(off, groupsStart, end, nGroups, nItems, SETTLE_PREFIX);
+
+        if (!Groth16Batch.verify(groups, nItems, _seed(batch))) revert BatchVerificationFailed();
+
+        (uint256[] memory owed, uint256[] memory earned, bytes32[] memory leaves) =
+            _processRequests(groups, circuitIds, nItems, reqTable, nRequesters, nProvers);
+
+        uint256 charged;
+        for (uint256 x; x < nRequesters; ++x) {
+            uint256 amount = owed[x];
+            if (amount == 0) continue;
+            address requester = _addr(reqTable + 20 * x);
+            uint256 balance = _balances[requester];
+            if (balance < amount) revert InsufficientBalance(requester, balance, amount);
+            _balances[requester] = balance - amount;
+            charged += amount;
+        }
+        uint256 fee;
+        for (uint256 x; x < nProvers; ++x) {
+            uint256 amount = earned[x];
+            if (amount == 0) continue;
+            uint256 cut = amount * _feeBps / BPS;
+            _balances[_addr(provTable + 20 * x)] += amount - cut;
+            fee += cut;
+        }
+        bytes32 root = _merkleRoot(leaves);
+        Ledger memory ledger = _ledger;
+        batchId = uint256(ledger.batchCount) + 1;
+        _ledger = Ledger({batchCount: uint64(batchId), accruedFees: uint192(ledger.accruedFees + fee)});
+        _batchRoots[batchId] = root;
+        emit BatchSettled(batchId, root, nItems, charged, fee, msg.sender);
+    }
+
+    /// @inheritdoc ITenderMarket
+    function verifyBatch(bytes calldata proofs) external view {
+        uint256 off = _offsetOf(proofs);
+        uint256 end = off + proofs.length;
+        if (proofs.length < 3) revert MalformedBatch(0);
+        uint256 nItems = _u16(off);
+        uint256 nGroups = _u8(off + 2);
+        (Groth16Batch.Group[] memory groups,) = _parseGroups(off, off + 3, end, nGroups, nItems, 0);
+        if (!Groth16Batch.verify(groups, nItems, _seed(proofs))) revert BatchVerificationFailed();
+    }
+
+    /// @inheritdoc ITenderMarket
+    function verifyProof(
+        ICircuitRegistry.VerifyingKey calldata vk,
+        Groth16Proof calldata proof,
+        uint256[] calldata publicSignals
+    ) external view returns (bool) {
+        return _verifySingle(vk, proof, publicSignals);
+    }
+
+    /// @dev Walks the group headers, checks every key against the registry and that the encoding
+    /// ends exactly at `end`. Group: bytes32 circuitId, u8 nPublic, key (14 + 2·(nPublic+1) words),
+    /// u16 count, then `count` items of `prefix` bytes + proof + signals.
+    function _parseGroups(uint256 base, uint256 off, uint256 end, uint256 nGroups, uint256 nItems, uint256 prefix)
+        private
+        view
+        returns (Groth16Batch.Group[] memory groups, bytes32[] memory circuitIds)
+    {
+        if (nItems == 0 || nGroups == 0) revert EmptyBatch();
+        groups = new Groth16Batch.Group[](nGroups);
+        circuitIds = new bytes32[](nGroups);
+        uint256 total;
+        for (uint256 g; g < nGroups; ++g) {
+            if (off + 33 > end) revert MalformedBatch(off - base);
+            bytes32 circuitId = bytes32(_word(off));
+            uint256 k = _u8(off + 32);
+            uint256 vkOffset = off + 33;
+            uint256 icBytes = 64 * (k + 1);
+            uint256 countOffset = vkOffset + VK_FIXED + icBytes;
+            if (countOffset + 2 > end) revert MalformedBatch(off - base);
+            uint256 count = _u16(countOffset);
+            uint256 stride = prefix + PROOF_SIZE + 32 * k;
+            uint256 itemsOffset = countOffset + 2;
+            uint256 next = itemsOffset + count * stride;
+            if (count == 0 || next > end) revert MalformedBatch(countOffset - base);
+            _checkKey(circuitId, vkOffset, k);
+            groups[g] = Groth16Batch.Group({
+                vkOffset: vkOffset,
+                icOffset: vkOffset + VK_FIXED,
+                nPublic: k,
+                proofOffset: itemsOffset + prefix,
+                stride: stride,
+                count: count,
+                signalsDelta: PROOF_SIZE
+            });
+            circuitIds[g] = circuitId;
+            total += count;
+            off = next;
+        }
+        if (off != end || total != nItems) revert MalformedBatch(off - base);
+    }
+
+    /// @dev keccak256(abi.encode(alpha1, beta2, gamma2, delta2, ic)) of a packed key must equal the registry's.
+    function _checkKey(bytes32 circuitId, uint256 vkOffset, uint256 k) private view {
+        bytes32 given;
+        assembly ("memory-safe") {
+            let m := mload(0x40)
+            calldatacopy(m, vkOffset, VK_FIXED)
+            mstore(add(m, VK_FIXED), 0x1e0)
+            mstore(add(m, add(VK_FIXED, 0x20)), add(k, 1))
+            let icBytes := shl(6, add(k, 1))
+            calldatacopy(add(m, add(VK_FIXED, 0x40)), add(vkOffset, VK_FIXED), icBytes)
+            given := keccak256(m, add(add(VK_FIXED, 0x40), icBytes))
+        }
+        bytes32 registered = _registry.vkHashOf(circuitId);
+        if (registered == bytes32(0)) revert CircuitNotRegistered(circuitId);
+        if (registered != given) revert VerificationKeyMismatch(circuitId, registered, given);
+    }
+
+    /// @dev The Fiat-Shamir seed: a keccak256 chain over the whole batch (keys, requests, proofs,
+    /// signals) in 4 KiB chunks, hashed in one scratch area so memory does not grow with the batch.
+    function _seed(bytes calldata data) private pure returns (bytes32 seed) {
+        assembly ("memory-safe") {
+            let m := mload(0x40)
+            let off := data.offset
+            let end := add(off, data.length)
+            seed := data.length
+            for {} lt(off, end) { off := add(off, 0x1000) } {
+                let len := sub(end, off)
+                if gt(len, 0x1000) { len := 0x1000 }
+                mstore(m, seed)
+                calldatacopy(add(m, 0x20), off, len)
+                seed := keccak256(m, add(len, 0x20))
+            }
+        }
+    }
+
+    /// @dev Per item: EIP-712 job id, deadline and price checks, requester signature, nonce bitmap,
+    /// netted charges and earnings, and the result leaf. The nonce word of consecutive items of one
+    /// requester stays cached and is written back when the requester or word changes.
+    function _processRequests(
+        Groth16Batch.Group[] memory groups,
+        bytes32[] memory circuitIds,
+        uint256 nItems,
+        uint256 reqTable,
+        uint256 nRequesters,
+        uint256 nProvers
+    ) private returns (uint256[] memory owed, uint256[] memory earned, bytes32[] memory leaves) {
+        owed = new uint256[](nRequesters);
+        earned = new uint256[](nProvers);
+        leaves = new bytes32[](nItems);
+        bytes32 domain = _domainSeparator();
+        bytes32 typehash = JOB_REQUEST_TYPEHASH;
+        assembly ("memory-safe") {
+            // Scratch layout at m (offsets in bytes):
+            //   0x000 JobRequest struct: typehash, requester, circuitId, inputHash, maxFee, deadline, nonce
+            //   0x0e0 digest input: 0x1901 ‖ domain ‖ structHash (66 bytes)
+            //   0x140 ecrecover input: digest, v, r, s
+            //   0x1c0 leaf input: jobId, circuitId, signalsHash
+            //   0x220 context: reqTable, nRequesters, nProvers, owed, earned, bitmaps slot,
+            //         nonce cache key (requester index ‖ word position), cache slot, cache word
+            //   0x340 public signals (hashed for the leaf)
+
+            // Requester and prover of an item (indices checked against the tables).
+            function parties(item, m) -> requester, ri, pi {
+                let head := calldataload(item)
+                ri := byte(0, head)
+                pi := byte(1, head)
+                if iszero(and(lt(ri, mload(add(m, 0x240))), lt(pi, mload(add(m, 0x260))))) {
+                    mstore(0x00, 0x70ac562d00000000000000000000000000000000000000000000000000000000)
+                    mstore(0x04, sub(item, sub(mload(add(m, 0x220)), 3)))
+                    revert(0x00, 0x24)
+                }
+                requester := shr(96, calldataload(add(mload(add(m, 0x220)), mul(ri, 20))))
+            }
+
+            // jobId = EIP-712 digest of the item's JobRequest; deadline and price checks.
+            function jobIdOf(item, m, requester) -> jobId, price {
+                mstore(add(m, 0x20), requester)
+                mstore(add(m, 0x60), calldataload(add(item, 2)))
+                let maxFee := shr(128, calldataload(add(item, 34)))
+                let deadline := shr(192, calldataload(add(item, 50)))
+                mstore(add(m, 0x80), maxFee)
+                mstore(add(m, 0xa0), deadline)
+                mstore(add(m, 0xc0), shr(192, calldataload(add(item, 58))))
+                mstore(add(m, 0x102), keccak256(m, 0xe0))
+                jobId := keccak256(add(m, 0xe0), 0x42)
+                price := shr(128, calldataload(add(item, 66)))
+                if gt(timestamp(), deadline) {
+                    mstore(0x00, 0xda564c6400000000000000000000000000000000000000000000000000000000)
+                    mstore(0x04, jobId)
+                    mstore(0x24, deadline)
+                    revert(0x00, 0x44)
+                }
+                if gt(price, maxFee) {
+                    mstore(m, 0x023a36a700000000000000000000000000000000000000000000000000000000)
+                    mstore(add(m, 0x04), jobId)
+                    mstore(add(m, 0x24), price)
+                    mstore(add(m, 0x44), maxFee)
+                    revert(m, 0x64)
+                }
+            }
+
+            // The requester's EIP-2098 compact signature (r, yParity‖s) over jobId, low-s only.
+            function checkSignature(item, m, jobId, requester) {
+                let vs := calldataload(add(item, 114))
+                let s := and(vs, 0x7fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff)
+                let c := add(m, 0x140)
+                mstore(c, jobId)
+                mstore(add(c, 0x20), add(27, shr(255, vs)))
+                mstore(add(c, 0x40), calldataload(add(item, 82)))
+                mstore(add(c, 0x60), s)
+                mstore(0x00, 0)
+                pop(staticcall(gas(), 0x01, c, 0x80, 0x00, 0x20))
+                let signer := mload(0x00)
+                if or(
+                    or(iszero(signer), xor(signer, requester)),
+                    gt(s, 0x7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0)
+                ) {
+                    mstore(0x00, 0x1f3c0a7200000000000000000000000000000000000000000000000000000000)
+                    mstore(0x04, jobId)
+                    mstore(0x24, requester)
+                    revert(0x00, 0x44)
+                }
+            }
+
+            // Marks the item's nonce used in _nonceBitmaps[requester][nonce >> 8] (cached word).
+            function useNonce(m, ri, requester) {
+                let nonce := mload(add(m, 0xc0))
+                let key := or(shl(64, ri), shr(8, nonce))
+                let word := mload(add(m, 0x320))
+                if xor(key, mload(add(m, 0x2e0))) {
+                    let slot := mload(add(m, 0x300))
+                    if slot { sstore(slot, word) }
+                    mstore(0x00, requester)
+                    mstore(0x20, mload(add(m, 0x2c0)))
+                    mstore(0x20, keccak256(0x00, 0x40))
+                    mstore(0x00, shr(8, nonce))
+                    slot := keccak256(0x00, 0x40)
+                    word := sload(slot)
+                    mstore(add(m, 0x2e0), key)
+                    mstore(add(m, 0x300), slot)
+                }
+                let bit := shl(and(nonce, 0xff), 1)
+                if and(word, bit) {
+                    mstore(0x00, 0xe90aded400000000000000000000000000000000000000000000000000000000)
+                    mstore(0x04, requester)
+                    mstore(0x24, nonce)
+                    revert(0x00, 0x44)
+                }
+                mstore(add(m, 0x320), or(word, bit))
+            }
+
+            // Adds price to the requester's charge and the prover's earnings.
+            function net(m, ri, pi, price) {
+                let o := add(add(mload(add(m, 0x280)), 0x20), shl(5, ri))
+                mstore(o, add(mload(o), price))
+                let e := add(add(mload(add(m, 0x2a0)), 0x20), shl(5, pi))
+                mstore(e, add(mload(e), price))
+            }
+
+            // keccak256(jobId, circuitId, keccak256(signals)); circuitId is already at m + 0x1e0.
+            function leafOf(item, m, jobId, signalBytes) -> leaf {
+                let signals := add(m, 0x340)
+                calldatacopy(signals, add(item, 402), signalBytes)
+                mstore(add(m, 0x200), keccak256(signals, signalBytes))
+                mstore(add(m, 0x1c0), jobId)
+                leaf := keccak256(add(m, 0x1c0), 0x60)
+            }
+
+            let m := mload(0x40)
+            mstore(0x40, add(m, add(0x340, shl(5, 64))))
+            mstore(m, typehash)
+            mstore(add(m, 0xe0), 0x1901000000000000000000000000000000000000000000000000000000000000)
+            mstore(add(m, 0xe2), domain)
+            mstore(add(m, 0x220), reqTable)
+            mstore(add(m, 0x240), nRequesters)
+            mstore(add(m, 0x260), nProvers)
+            mstore(add(m, 0x280), owed)
+            mstore(add(m, 0x2a0), earned)
+            mstore(add(m, 0x2c0), _nonceBitmaps.slot)
+            mstore(add(m, 0x2e0), not(0))
+            mstore(add(m, 0x300), 0)
+            mstore(add(m, 0x320), 0)
+            let leaf := add(leaves, 0x20)
+            let gp := add(groups, 0x20)
+            let cp := add(circuitIds, 0x20)
+            let gend := add(gp, shl(5, mload(groups)))
+            for {} lt(gp, gend) {
+                gp := add(gp, 0x20)
+                cp := add(cp, 0x20)
+            } {
+                let grp := mload(gp)
+                let circuitId := mload(cp)
+                mstore(add(m, 0x40), circuitId)
+                mstore(add(m, 0x1e0), circuitId)
+                let stride := mload(add(grp, 0x80))
+                let item := sub(mload(add(grp, 0x60)), 146)
+                let end := add(item, mul(mload(add(grp, 0xa0)), stride))
+                let signalBytes := shl(5, mload(add(grp, 0x40)))
+                for {} lt(item, end) { item := add(item, stride) } {
+                    let requester, ri, pi := parties(item, m)
+                    let jobId, price := jobIdOf(item, m, requester)
+                    checkSignature(item, m, jobId, requester)
+                    useNonce(m, ri, requester)
+                    net(m, ri, pi, price)
+                    mstore(leaf, leafOf(item, m, jobId, signalBytes))
+                    leaf := add(leaf, 0x20)
+                }
+            }
+            let slot := mload(add(m, 0x300))
+            if slot { sstore(slot, mload(add(m, 0x320))) }
+        }
+    }
+
+    /// @dev Sorted-pair Merkle root over the leaves in batch order; an odd last node moves up as is.
+    function _merkleRoot(bytes32[] memory nodes) private pure returns (bytes32 root) {
+        assembly ("memory-safe") {
+            let n := mload(nodes)
+            let p := add(nodes, 0x20)
+            for {} gt(n, 1) {} {
+                let half := shr(1, n)
+                for { let x := 0 } lt(x, half) { x := add(x, 1) } {
+                    let a := mload(add(p, shl(6, x)))
+                    let b := mload(add(p, add(shl(6, x), 0x20)))
+                    if gt(a, b) {
+                        let tmp := a
+                        a := b
+                        b := tmp
+                    }
+                    mstore(0x00, a)
+                    mstore(0x20, b)
+                    mstore(add(p, shl(5, x)), keccak256(0x00, 0x40))
+                }
+                if and(n, 1) { mstore(add(p, shl(5, half)), mload(add(p, shl(5, sub(n, 1))))) }
+                n := add(half, and(n, 1))
+            }
+            root := mload(p)
+        }
+    }
+
+    // ---------------------------------------------------------------- slashing
+
+    /// @inheritdoc ITenderMarket
+    function slash(
+        JobRequest calldata request,
+        ProofSubmission calldata submission,
+        bytes calldata proverSignature,
+        Groth16Proof calldata proof,
+        uint256[] calldata publicSignals,
+        ICircuitRegistry.VerifyingKey calldata vk
+    ) external nonReentrant returns (uint256 slashed) {
+        bytes32 jobId = _hashTyped(_requestStructHash(request));
+        if (submission.jobId != jobId) revert JobMismatch(submission.jobId, jobId);
+        bytes32 circuitId = request.circuitId;
+        if (submission.circuitId != circuitId) revert CircuitMismatch(circuitId, submission.circuitId);
+        bytes32 registered = _registry.vkHashOf(circuitId);
+        if (registered == bytes32(0)) revert CircuitNotRegistered(circuitId);
+        bytes32 given = keccak256(abi.encode(vk.alpha1, vk.beta2, vk.gamma2, vk.delta2, vk.ic));
+        if (given != registered) revert VerificationKeyMismatch(circuitId, registered, given);
+        bytes32 proofHash = keccak256(abi.encode(proof.a, proof.b, proof.c));
+        if (proofHash != submission.proofHash) revert ProofHashMismatch(submission.proofHash, proofHash);
+        bytes32 signalsHash = keccak256(abi.encodePacked(publicSignals));
+        if (signalsHash != submission.publicSignalsHash) {
+            revert PublicSignalsHashMismatch(submission.publicSignalsHash, signalsHash);
+        }
+        address prover = submission.prover;
+        address signer = _recover(_hashTyped(_submissionStructHash(submission)), proverSignature);
+        if (signer == address(0) || signer != prover) revert InvalidProverSignature(prover);
+        bytes32 key = keccak256(abi.encode(jobId, prover));
+        if (_slashed[key]) revert AlreadySlashed(jobId, prover);
+        if (_verifySingle(vk, proof, publicSignals)) revert ProofIsValid(jobId);
+
+        (uint256 total,,,) = _staking.stakeInfo(prover);
+        uint256 amount = total * _slashBps / BPS;
+        if (amount == 0) revert NothingToSlash(prover);
+        _slashed[key] = true;
+        slashed = _staking.slash(prover, amount);
+        uint256 toChallenger = slashed * _challengerShareBps / BPS;
+        uint256 toRequester = slashed * _requesterShareBps / BPS;
+        uint256 toTreasury = slashed - toChallenger - toRequester;
+        _balances[msg.sender] += toChallenger;
+        _balances[request.requester] += toRequester;
+        _balances[_treasury] += toTreasury;
+        emit ProverSlashed(jobId, prover, msg.sender, slashed, toChallenger, toRequester, toTreasury);
+    }
+
+    /// @inheritdoc ITenderMarket
+    function isSlashed(bytes32 jobId, address prover) external view returns (bool) {
+        return _slashed[keccak256(abi.encode(jobId, prover))];
+    }
+
+    /// @dev One proof through the batch verifier (r = 1: the plain Groth16 equation). A wrong
+    /// signal count is invalid. Reverts rather than answer false when gas is too short.
+    function _verifySingle(
+        ICircuitRegistry.VerifyingKey calldata vk,
+        Groth16Proof calldata proof,
+        uint256[] calldata publicSignals
+    ) private view returns (bool) {
+        uint256 k = publicSignals.length;
+        if (vk.ic.length != k + 1 || k > Groth16Batch.MAX_PUBLIC) return false;
+        uint256 needed = (Groth16Batch.gasBound(1, 1, k) * 64) / 63 + 20_000;
+        if (gasleft() < needed) revert InsufficientGas(gasleft(), needed);
+        uint256 proofOffset;
+        uint256 vkOffset;
+        uint256 icOffset;
+        uint256 signalsOffset;
+        assembly ("memory-safe") {
+            proofOffset := proof
+            vkOffset := vk
+            signalsOffset := publicSignals.offset
+        }
+        icOffset = _icOffset(vk);
+        Groth16Batch.Group[] memory groups = new Groth16Batch.Group[](1);
+        groups[0] = Groth16Batch.Group({
+            vkOffset: vkOffset,
+            icOffset: icOffset,
+            nPublic: k,
+            proofOffset: proofOffset,
+            stride: PROOF_SIZE,
+            count: 1,
+            signalsDelta: signalsOffset - proofOffset
+        });
+        return Groth16Batch.verify(groups, 1, bytes32(0));
+    }
+
+    function _icOffset(ICircuitRegistry.VerifyingKey calldata vk) private pure returns (uint256 offset) {
+        uint256[2][] calldata ic = vk.ic;
+        assembly ("memory-safe") {
+            offset := ic.offset
+        }
+    }
+
+    // ---------------------------------------------------------------- results
+
+    /// @inheritdoc ITenderMarket
+    function batchCount() external view returns (uint256) {
+        return _ledger.batchCount;
+    }
+
+    /// @inheritdoc ITenderMarket
+    function batchRoot(uint256 batchId) public view returns (bytes32) {
+        bytes32 root = _batchRoots[batchId];
+        if (root == bytes32(0)) revert UnknownBatch(batchId);
+        return root;
+    }
+
+    /// @inheritdoc ITenderMarket
+    function verifyInclusion(
+        uint256 batchId,
+        bytes32 jobId,
+        bytes32 circuitId,
+        bytes32 publicSignalsHash,
+        bytes32[] calldata proof
+    ) external view returns (bool) {
+        bytes32 root = _batchRoots[batchId];
+        if (root == bytes32(0)) return false;
+        bytes32 node = keccak256(abi.encode(jobId, circuitId, publicSignalsHash));
+        for (uint256 x; x < proof.length; ++x) {
+            bytes32 sibling = proof[x];
+            node = node < sibling
+                ? keccak256(abi.encode(node, sibling))
+                : keccak256(abi.encode(sibling, node));
+        }
+        return node == root;
+    }
+
+    /// @inheritdoc ITenderMarket
+    function resultLeaf(bytes32 jobId, bytes32 circuitId, bytes32 publicSignalsHash)
+        external
+        pure
+        returns (bytes32)
+    {
+        return keccak256(abi.encode(jobId, circuitId, publicSignalsHash));
+    }
+
+    // ---------------------------------------------------------------- requests and nonces
+
+    /// @inheritdoc ITenderMarket
+    function jobIdOf(JobRequest calldata request) external view returns (bytes32) {
+        return _hashTyped(_requestStructHash(request));
+    }
+
+    /// @inheritdoc ITenderMarket
+    function submissionDigest(ProofSubmission calldata submission) external view returns (bytes32) {
+        return _hashTyped(_submissionStructHash(submission));
+    }
+
+    /// @inheritdoc ITenderMarket
+    function isNonceUsed(address requester, uint256 nonce) external view returns (bool) {
+        return _nonceBitmaps[requester][nonce >> 8] & (1 << (nonce & 0xff)) != 0;
+    }
+
+    /// @inheritdoc ITenderMarket
+    function nonceBitmap(address requester, uint256 wordPos) external view returns (uint256) {
+        return _nonceBitmaps[requester][wordPos];
+    }
+
+    /// @inheritdoc ITenderMarket
+    function invalidateNonces(uint256 wordPos, uint256 mask) external {
+        _nonceBitmaps[msg.sender][wordPos] |= mask;
+        emit NoncesInvalidated(msg.sender, wordPos, mask);
+    }
+
+    function _requestStructHash(JobRequest calldata r) private pure returns (bytes32) {
+        return keccak256(
+            abi.encode(JOB_REQUEST_TYPEHASH, r.requester, r.circuitId, r.inputHash, r.maxFee, r.deadline, r.nonce)
+        );
+    }
+
+    function _submissionStructHash(ProofSubmission calldata s) private pure returns (bytes32) {
+        return keccak256(
+            abi.encode(PROOF_SUBMISSION_TYPEHASH, s.jobId, s.circuitId, s.proofHash, s.publicSignalsHash, s.prover)
+        );
+    }
+
+    function _hashTyped(bytes32 structHash) private view returns (bytes32 digest) {
+        bytes32 domain = _domainSeparator();
+        assembly ("memory-safe") {
+            let m := mload(0x40)
+            mstore(m, 0x1901000000000000000000000000000000000000000000000000000000000000)
+            mstore(add(m, 0x02), domain)
+            mstore(add(m, 0x22), structHash)
+            digest := keccak256(m, 0x42)
+        }
+    }
+
+    /// @dev ecrecover for 65-byte (r, s, v) and 64-byte EIP-2098 signatures; 0 for anything
+    /// malformed or malleable (high s).
+    function _recover(bytes32 digest, bytes calldata signature) private view returns (address signer) {
+        bytes32 r;
+        uint256 s;
+        uint256 v;
+        if (signature.length == 65) {
+            r = bytes32(signature[0:32]);
+            s = uint256(bytes32(signature[32:64]));
+            v = uint8(signature[64]);
+            if (v < 27) v += 27;
+        } else if (signature.length == 64) {
+            r = bytes32(signature[0:32]);
+            uint256 vs = uint256(bytes32(signature[32:64]));
+            s = vs & ((1 << 255) - 1);
+            v = 27 + (vs >> 255);
+        } else {
+            return address(0);
+        }
+        if (s > HALF_ORDER || (v != 27 && v != 28)) return address(0);
+        return ecrecover(digest, uint8(v), r, bytes32(s));
+    }
+
+    function _domainSeparator() private view returns (bytes32) {
+        return block.chainid == _cachedChainId ? _cachedDomainSeparator : _buildDomainSeparator();
+    }
+
+    function _buildDomainSeparator() private view returns (bytes32) {
+        return keccak256(abi.encode(DOMAIN_TYPEHASH, NAME_HASH, VERSION_HASH, block.chainid, address(this)));
+    }
+
+    // ---------------------------------------------------------------- roles and configuration
+
+    /// @inheritdoc ITenderMarket
+    function setStakeLocks(address[] calldata provers, uint256[] calldata amounts) external onlyOperator {
+        if (provers.length != amounts.length) revert LengthMismatch(provers.length, amounts.length);
+        for (uint256 x; x < provers.length; ++x) {
+            _staking.setLocked(provers[x], amounts[x]);
+        }
+    }
+
+    /// @inheritdoc ITenderMarket
+    function setOperator(address operator, bool enabled) external onlyOwner {
+        if (operator == address(0)) revert ZeroAddress();
+        _operators[operator] = enabled;
+        emit OperatorSet(operator, enabled);
+    }
+
+    /// @inheritdoc ITenderMarket
+    function transferOwnership(address newOwner) external onlyOwner {
+        if (newOwner == address(0)) revert ZeroAddress();
+        address previous = _owner;
+        _owner = newOwner;
+        emit OwnershipTransferred(previous, newOwner);
+    }
+
+    /// @inheritdoc ITenderMarket
+    function owner() external view returns (address) {
+        return _owner;
+    }
+
+    /// @inheritdoc ITenderMarket
+    function isOperator(address account) external view returns (bool) {
+        return _operators[account];
+    }
+
+    /// @inheritdoc ITenderMarket
+    function treasury() external view returns (address) {
+        return _treasury;
+    }
+
+    /// @inheritdoc ITenderMarket
+    function params() external view returns (MarketParams memory) {
+        return MarketParams({
+            feeBps: _feeBps,
+            slashBps: _slashBps,
+            challengerShareBps: _challengerShareBps,
+            requesterShareBps: _requesterShareBps,
+            unstakeDelay: _unstakeDelay,
+            minimumStake: _minimumStake
+        });
+    }
+
+    /// @inheritdoc ITenderMarket
     function registry() external view returns (ICircuitRegistry) {
         return _registry;
     }
 
+    /// @inheritdoc ITenderMarket
     function staking() external view returns (ITenderStaking) {
         return _staking;
+    }
+
+    /// @inheritdoc ITenderMarket
+    function deployedAtBlock() external view returns (uint256) {
+        return _deployedAtBlock;
+    }
+
+    /// @inheritdoc ITenderMarket
+    function domainSeparator() external view returns (bytes32) {
+        return _domainSeparator();
+    }
+
+    /// @inheritdoc ITenderMarket
+    function eip712Domain()
+        external
+        view
+        returns (
+            bytes1 fields,
+            string memory name,
+            string memory version,
+            uint256 chainId,
+            address verifyingContract,
+            bytes32 salt,
+            uint256[] memory extensions
+        )
+    {
+        return (hex"0f", "Tender", "1", block.chainid, address(this), bytes32(0), new uint256[](0));
+    }
+
+    // ---------------------------------------------------------------- calldata readers
+
+    function _offsetOf(bytes calldata data) private pure returns (uint256 offset) {
+        assembly ("memory-safe") {
+            offset := data.offset
+        }
+    }
+
+    function _u8(uint256 offset) private pure returns (uint256 v) {
+        assembly ("memory-safe") {
+            v := byte(0, calldataload(offset))
+        }
+    }
+
+    function _u16(uint256 offset) private pure returns (uint256 v) {
+        assembly ("memory-safe") {
+            v := shr(240, calldataload(offset))
+        }
+    }
+
+    function _addr(uint256 offset) private pure returns (address a) {
+        assembly ("memory-safe") {
+            a := shr(96, calldataload(offset))
+        }
+    }
+
+    function _word(uint256 offset) private pure returns (uint256 v) {
+        assembly ("memory-safe") {
+            v := calldataload(offset)
+        }
     }
 }

@@ -42,6 +42,7 @@ export {
   type ProverOptions,
 } from './prove.ts';
 export { type R1csHeader, readR1csHeader } from './r1csHeader.ts';
+export { exportSolidityVerifier } from './solidityVerifier.ts';
 export type {
   CircuitInput,
   Groth16Proof,

@@ -52,13 +52,66 @@ export const tenderMarketAbi = [
             "type": "uint256"
           }
         ],
-        "internalType": "struct TenderMarket.MarketParams",
+        "internalType": "struct ITenderMarket.MarketParams",
         "name": "params_",
         "type": "tuple"
       }
     ],
     "stateMutability": "nonpayable",
     "type": "constructor"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "jobId",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "address",
+        "name": "prover",
+        "type": "address"
+      }
+    ],
+    "name": "AlreadySlashed",
+    "type": "error"
+  },
+  {
+    "inputs": [],
+    "name": "BatchVerificationFailed",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "requested",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "bytes32",
+        "name": "submitted",
+        "type": "bytes32"
+      }
+    ],
+    "name": "CircuitMismatch",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "circuitId",
+        "type": "bytes32"
+      }
+    ],
+    "name": "CircuitNotRegistered",
+    "type": "error"
+  },
+  {
+    "inputs": [],
+    "name": "EmptyBatch",
+    "type": "error"
   },
   {
     "inputs": [
@@ -84,6 +137,130 @@ export const tenderMarketAbi = [
   {
     "inputs": [
       {
+        "internalType": "uint256",
+        "name": "gasLeft",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "needed",
+        "type": "uint256"
+      }
+    ],
+    "name": "InsufficientGas",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "value",
+        "type": "uint256"
+      }
+    ],
+    "name": "InvalidBps",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "prover",
+        "type": "address"
+      }
+    ],
+    "name": "InvalidProverSignature",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "jobId",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "address",
+        "name": "requester",
+        "type": "address"
+      }
+    ],
+    "name": "InvalidRequestSignature",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "submitted",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "bytes32",
+        "name": "computed",
+        "type": "bytes32"
+      }
+    ],
+    "name": "JobMismatch",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "left",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "right",
+        "type": "uint256"
+      }
+    ],
+    "name": "LengthMismatch",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "offset",
+        "type": "uint256"
+      }
+    ],
+    "name": "MalformedBatch",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "requester",
+        "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "nonce",
+        "type": "uint256"
+      }
+    ],
+    "name": "NonceAlreadyUsed",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "caller",
+        "type": "address"
+      }
+    ],
+    "name": "NotOperator",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "address",
         "name": "caller",
         "type": "address"
@@ -93,8 +270,99 @@ export const tenderMarketAbi = [
     "type": "error"
   },
   {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "prover",
+        "type": "address"
+      }
+    ],
+    "name": "NothingToSlash",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "jobId",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "uint256",
+        "name": "price",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "maxFee",
+        "type": "uint256"
+      }
+    ],
+    "name": "PriceAboveMaxFee",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "signed",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "bytes32",
+        "name": "computed",
+        "type": "bytes32"
+      }
+    ],
+    "name": "ProofHashMismatch",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "jobId",
+        "type": "bytes32"
+      }
+    ],
+    "name": "ProofIsValid",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "signed",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "bytes32",
+        "name": "computed",
+        "type": "bytes32"
+      }
+    ],
+    "name": "PublicSignalsHashMismatch",
+    "type": "error"
+  },
+  {
     "inputs": [],
     "name": "ReentrantCall",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "jobId",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "uint64",
+        "name": "deadline",
+        "type": "uint64"
+      }
+    ],
+    "name": "RequestExpired",
     "type": "error"
   },
   {
@@ -114,9 +382,100 @@ export const tenderMarketAbi = [
     "type": "error"
   },
   {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "sender",
+        "type": "address"
+      }
+    ],
+    "name": "UnexpectedEther",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "batchId",
+        "type": "uint256"
+      }
+    ],
+    "name": "UnknownBatch",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "circuitId",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "bytes32",
+        "name": "registered",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "bytes32",
+        "name": "given",
+        "type": "bytes32"
+      }
+    ],
+    "name": "VerificationKeyMismatch",
+    "type": "error"
+  },
+  {
+    "inputs": [],
+    "name": "ZeroAddress",
+    "type": "error"
+  },
+  {
     "inputs": [],
     "name": "ZeroAmount",
     "type": "error"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "batchId",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "bytes32",
+        "name": "root",
+        "type": "bytes32"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "jobs",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "charged",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "fee",
+        "type": "uint256"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "operator",
+        "type": "address"
+      }
+    ],
+    "name": "BatchSettled",
+    "type": "event"
   },
   {
     "anonymous": false,
@@ -149,6 +508,31 @@ export const tenderMarketAbi = [
       {
         "indexed": true,
         "internalType": "address",
+        "name": "requester",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "wordPos",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "mask",
+        "type": "uint256"
+      }
+    ],
+    "name": "NoncesInvalidated",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "address",
         "name": "operator",
         "type": "address"
       },
@@ -160,6 +544,74 @@ export const tenderMarketAbi = [
       }
     ],
     "name": "OperatorSet",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "previousOwner",
+        "type": "address"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "newOwner",
+        "type": "address"
+      }
+    ],
+    "name": "OwnershipTransferred",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "bytes32",
+        "name": "jobId",
+        "type": "bytes32"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "prover",
+        "type": "address"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "challenger",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "amount",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "toChallenger",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "toRequester",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "toTreasury",
+        "type": "uint256"
+      }
+    ],
+    "name": "ProverSlashed",
     "type": "event"
   },
   {
@@ -202,6 +654,38 @@ export const tenderMarketAbi = [
   },
   {
     "inputs": [],
+    "name": "batchCount",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "batchId",
+        "type": "uint256"
+      }
+    ],
+    "name": "batchRoot",
+    "outputs": [
+      {
+        "internalType": "bytes32",
+        "name": "",
+        "type": "bytes32"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
     "name": "deployedAtBlock",
     "outputs": [
       {
@@ -228,12 +712,222 @@ export const tenderMarketAbi = [
         "type": "address"
       }
     ],
+    "name": "depositFor",
+    "outputs": [],
+    "stateMutability": "payable",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "domainSeparator",
+    "outputs": [
+      {
+        "internalType": "bytes32",
+        "name": "",
+        "type": "bytes32"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "eip712Domain",
+    "outputs": [
+      {
+        "internalType": "bytes1",
+        "name": "fields",
+        "type": "bytes1"
+      },
+      {
+        "internalType": "string",
+        "name": "name",
+        "type": "string"
+      },
+      {
+        "internalType": "string",
+        "name": "version",
+        "type": "string"
+      },
+      {
+        "internalType": "uint256",
+        "name": "chainId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "address",
+        "name": "verifyingContract",
+        "type": "address"
+      },
+      {
+        "internalType": "bytes32",
+        "name": "salt",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "uint256[]",
+        "name": "extensions",
+        "type": "uint256[]"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "wordPos",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "mask",
+        "type": "uint256"
+      }
+    ],
+    "name": "invalidateNonces",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "requester",
+        "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "nonce",
+        "type": "uint256"
+      }
+    ],
+    "name": "isNonceUsed",
+    "outputs": [
+      {
+        "internalType": "bool",
+        "name": "",
+        "type": "bool"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      }
+    ],
     "name": "isOperator",
     "outputs": [
       {
         "internalType": "bool",
         "name": "",
         "type": "bool"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "jobId",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "address",
+        "name": "prover",
+        "type": "address"
+      }
+    ],
+    "name": "isSlashed",
+    "outputs": [
+      {
+        "internalType": "bool",
+        "name": "",
+        "type": "bool"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "components": [
+          {
+            "internalType": "address",
+            "name": "requester",
+            "type": "address"
+          },
+          {
+            "internalType": "bytes32",
+            "name": "circuitId",
+            "type": "bytes32"
+          },
+          {
+            "internalType": "bytes32",
+            "name": "inputHash",
+            "type": "bytes32"
+          },
+          {
+            "internalType": "uint256",
+            "name": "maxFee",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint64",
+            "name": "deadline",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint256",
+            "name": "nonce",
+            "type": "uint256"
+          }
+        ],
+        "internalType": "struct ITenderMarket.JobRequest",
+        "name": "request",
+        "type": "tuple"
+      }
+    ],
+    "name": "jobIdOf",
+    "outputs": [
+      {
+        "internalType": "bytes32",
+        "name": "",
+        "type": "bytes32"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "requester",
+        "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "wordPos",
+        "type": "uint256"
+      }
+    ],
+    "name": "nonceBitmap",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
       }
     ],
     "stateMutability": "view",
@@ -247,6 +941,51 @@ export const tenderMarketAbi = [
         "internalType": "address",
         "name": "",
         "type": "address"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "params",
+    "outputs": [
+      {
+        "components": [
+          {
+            "internalType": "uint16",
+            "name": "feeBps",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint16",
+            "name": "slashBps",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint16",
+            "name": "challengerShareBps",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint16",
+            "name": "requesterShareBps",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint64",
+            "name": "unstakeDelay",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint256",
+            "name": "minimumStake",
+            "type": "uint256"
+          }
+        ],
+        "internalType": "struct ITenderMarket.MarketParams",
+        "name": "",
+        "type": "tuple"
       }
     ],
     "stateMutability": "view",
@@ -268,6 +1007,35 @@ export const tenderMarketAbi = [
   {
     "inputs": [
       {
+        "internalType": "bytes32",
+        "name": "jobId",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "bytes32",
+        "name": "circuitId",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "bytes32",
+        "name": "publicSignalsHash",
+        "type": "bytes32"
+      }
+    ],
+    "name": "resultLeaf",
+    "outputs": [
+      {
+        "internalType": "bytes32",
+        "name": "",
+        "type": "bytes32"
+      }
+    ],
+    "stateMutability": "pure",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "address",
         "name": "operator",
         "type": "address"
@@ -280,6 +1048,190 @@ export const tenderMarketAbi = [
     ],
     "name": "setOperator",
     "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address[]",
+        "name": "provers",
+        "type": "address[]"
+      },
+      {
+        "internalType": "uint256[]",
+        "name": "amounts",
+        "type": "uint256[]"
+      }
+    ],
+    "name": "setStakeLocks",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes",
+        "name": "batch",
+        "type": "bytes"
+      }
+    ],
+    "name": "settleBatch",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "batchId",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "components": [
+          {
+            "internalType": "address",
+            "name": "requester",
+            "type": "address"
+          },
+          {
+            "internalType": "bytes32",
+            "name": "circuitId",
+            "type": "bytes32"
+          },
+          {
+            "internalType": "bytes32",
+            "name": "inputHash",
+            "type": "bytes32"
+          },
+          {
+            "internalType": "uint256",
+            "name": "maxFee",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint64",
+            "name": "deadline",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint256",
+            "name": "nonce",
+            "type": "uint256"
+          }
+        ],
+        "internalType": "struct ITenderMarket.JobRequest",
+        "name": "request",
+        "type": "tuple"
+      },
+      {
+        "components": [
+          {
+            "internalType": "bytes32",
+            "name": "jobId",
+            "type": "bytes32"
+          },
+          {
+            "internalType": "bytes32",
+            "name": "circuitId",
+            "type": "bytes32"
+          },
+          {
+            "internalType": "bytes32",
+            "name": "proofHash",
+            "type": "bytes32"
+          },
+          {
+            "internalType": "bytes32",
+            "name": "publicSignalsHash",
+            "type": "bytes32"
+          },
+          {
+            "internalType": "address",
+            "name": "prover",
+            "type": "address"
+          }
+        ],
+        "internalType": "struct ITenderMarket.ProofSubmission",
+        "name": "submission",
+        "type": "tuple"
+      },
+      {
+        "internalType": "bytes",
+        "name": "proverSignature",
+        "type": "bytes"
+      },
+      {
+        "components": [
+          {
+            "internalType": "uint256[2]",
+            "name": "a",
+            "type": "uint256[2]"
+          },
+          {
+            "internalType": "uint256[2][2]",
+            "name": "b",
+            "type": "uint256[2][2]"
+          },
+          {
+            "internalType": "uint256[2]",
+            "name": "c",
+            "type": "uint256[2]"
+          }
+        ],
+        "internalType": "struct ITenderMarket.Groth16Proof",
+        "name": "proof",
+        "type": "tuple"
+      },
+      {
+        "internalType": "uint256[]",
+        "name": "publicSignals",
+        "type": "uint256[]"
+      },
+      {
+        "components": [
+          {
+            "internalType": "uint256[2]",
+            "name": "alpha1",
+            "type": "uint256[2]"
+          },
+          {
+            "internalType": "uint256[2][2]",
+            "name": "beta2",
+            "type": "uint256[2][2]"
+          },
+          {
+            "internalType": "uint256[2][2]",
+            "name": "gamma2",
+            "type": "uint256[2][2]"
+          },
+          {
+            "internalType": "uint256[2][2]",
+            "name": "delta2",
+            "type": "uint256[2][2]"
+          },
+          {
+            "internalType": "uint256[2][]",
+            "name": "ic",
+            "type": "uint256[2][]"
+          }
+        ],
+        "internalType": "struct ICircuitRegistry.VerifyingKey",
+        "name": "vk",
+        "type": "tuple"
+      }
+    ],
+    "name": "slash",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "slashed",
+        "type": "uint256"
+      }
+    ],
     "stateMutability": "nonpayable",
     "type": "function"
   },
@@ -299,6 +1251,203 @@ export const tenderMarketAbi = [
   {
     "inputs": [
       {
+        "components": [
+          {
+            "internalType": "bytes32",
+            "name": "jobId",
+            "type": "bytes32"
+          },
+          {
+            "internalType": "bytes32",
+            "name": "circuitId",
+            "type": "bytes32"
+          },
+          {
+            "internalType": "bytes32",
+            "name": "proofHash",
+            "type": "bytes32"
+          },
+          {
+            "internalType": "bytes32",
+            "name": "publicSignalsHash",
+            "type": "bytes32"
+          },
+          {
+            "internalType": "address",
+            "name": "prover",
+            "type": "address"
+          }
+        ],
+        "internalType": "struct ITenderMarket.ProofSubmission",
+        "name": "submission",
+        "type": "tuple"
+      }
+    ],
+    "name": "submissionDigest",
+    "outputs": [
+      {
+        "internalType": "bytes32",
+        "name": "",
+        "type": "bytes32"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "newOwner",
+        "type": "address"
+      }
+    ],
+    "name": "transferOwnership",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "treasury",
+    "outputs": [
+      {
+        "internalType": "address",
+        "name": "",
+        "type": "address"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes",
+        "name": "proofs",
+        "type": "bytes"
+      }
+    ],
+    "name": "verifyBatch",
+    "outputs": [],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "batchId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "bytes32",
+        "name": "jobId",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "bytes32",
+        "name": "circuitId",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "bytes32",
+        "name": "publicSignalsHash",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "bytes32[]",
+        "name": "proof",
+        "type": "bytes32[]"
+      }
+    ],
+    "name": "verifyInclusion",
+    "outputs": [
+      {
+        "internalType": "bool",
+        "name": "",
+        "type": "bool"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "components": [
+          {
+            "internalType": "uint256[2]",
+            "name": "alpha1",
+            "type": "uint256[2]"
+          },
+          {
+            "internalType": "uint256[2][2]",
+            "name": "beta2",
+            "type": "uint256[2][2]"
+          },
+          {
+            "internalType": "uint256[2][2]",
+            "name": "gamma2",
+            "type": "uint256[2][2]"
+          },
+          {
+            "internalType": "uint256[2][2]",
+            "name": "delta2",
+            "type": "uint256[2][2]"
+          },
+          {
+            "internalType": "uint256[2][]",
+            "name": "ic",
+            "type": "uint256[2][]"
+          }
+        ],
+        "internalType": "struct ICircuitRegistry.VerifyingKey",
+        "name": "vk",
+        "type": "tuple"
+      },
+      {
+        "components": [
+          {
+            "internalType": "uint256[2]",
+            "name": "a",
+            "type": "uint256[2]"
+          },
+          {
+            "internalType": "uint256[2][2]",
+            "name": "b",
+            "type": "uint256[2][2]"
+          },
+          {
+            "internalType": "uint256[2]",
+            "name": "c",
+            "type": "uint256[2]"
+          }
+        ],
+        "internalType": "struct ITenderMarket.Groth16Proof",
+        "name": "proof",
+        "type": "tuple"
+      },
+      {
+        "internalType": "uint256[]",
+        "name": "publicSignals",
+        "type": "uint256[]"
+      }
+    ],
+    "name": "verifyProof",
+    "outputs": [
+      {
+        "internalType": "bool",
+        "name": "",
+        "type": "bool"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "uint256",
         "name": "amount",
         "type": "uint256"
@@ -308,7 +1457,11 @@ export const tenderMarketAbi = [
     "outputs": [],
     "stateMutability": "nonpayable",
     "type": "function"
+  },
+  {
+    "stateMutability": "payable",
+    "type": "receive"
   }
 ] as const;
 
-export const tenderMarketBytecode = '0x610100604052346101d25760405161151338819003601f8101601f191683016001600160401b038111848210176101be5783928291604052833981010361012081126101d25761004e826101d6565b9061005b602084016101d6565b6040840151916001600160a01b03831683036101d25760c090605f1901126101d2576040519260c084016001600160401b038111858210176101be576040526100a6606086016101ea565b84526100b4608086016101ea565b60208501526100c560a086016101ea565b60408501526100d660c086016101ea565b606085015260e0850151946001600160401b03861686036101d2576080858101968752610100919091015160a0959095019485525f80546001600160a01b0319166001600160a01b03939093169290921790915560e091909152524360c0525190516040519190610d4c90818401906001600160401b03908116908211858310176101be5760409385936107c78539825260208201520301905ff080156101b3576001600160a01b031660a0526040516105cd90816101fa8239608051816101c8015260a05181610392015260c05181610147015260e051815050f35b6040513d5f823e3d90fd5b634e487b7160e01b5f52604160045260245ffd5b5f80fd5b51906001600160a01b03821682036101d257565b519061ffff821682036101d25756fe60806040526004361015610011575f80fd5b5f3560e01c80632e1a7d4d146103b65780634cf088d914610366578063558a72971461027b5780636d70f7ae1461023157806370a08231146101ec5780637b1039991461019c5780638da5cb5b1461016a5780639a454b99146101305763d0e30db01461007c575f80fd5b5f60031936011261012c57341561010457335f52600160205260405f208054903482018092116100d7575560405134815233907f8752a472e571a816aea92eec8dae9baf628e840f4929fbcc2d155e6233ff68a760203392a3005b7f4e487b71000000000000000000000000000000000000000000000000000000005f52601160045260245ffd5b7f1f2a2005000000000000000000000000000000000000000000000000000000005f5260045ffd5b5f80fd5b3461012c575f60031936011261012c5760206040517f00000000000000000000000000000000000000000000000000000000000000008152f35b3461012c575f60031936011261012c57602073ffffffffffffffffffffffffffffffffffffffff5f5416604051908152f35b3461012c575f60031936011261012c57602060405173ffffffffffffffffffffffffffffffffffffffff7f0000000000000000000000000000000000000000000000000000000000000000168152f35b3461012c57602060031936011261012c5773ffffffffffffffffffffffffffffffffffffffff61021a6105aa565b165f526001602052602060405f2054604051908152f35b3461012c57602060031936011261012c5773ffffffffffffffffffffffffffffffffffffffff61025f6105aa565b165f526002602052602060ff60405f2054166040519015158152f35b3461012c57604060031936011261012c576102946105aa565b6024359081151580920361012c5773ffffffffffffffffffffffffffffffffffffffff5f5416330361033a57602073ffffffffffffffffffffffffffffffffffffffff7f1a594081ae893ab78e67d9b9e843547318164322d32c65369d78a96172d9dc8f921692835f526002825260405f207fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff0081541660ff8316179055604051908152a2005b7f245aecd3000000000000000000000000000000000000000000000000000000005f523360045260245ffd5b3461012c575f60031936011261012c57602060405173ffffffffffffffffffffffffffffffffffffffff7f0000000000000000000000000000000000000000000000000000000000000000168152f35b3461012c57602060031936011261012c5760043560ff5f5c166105825760017fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff005f5c16175f5d335f52600160205260405f2054808211610550578181039081116100d757335f52600160205260405f20556040518181527f7084f5476618d8e60b11ef0d7d3f06914655adb8793e28ff7f018d4c76d505d560203392a25f80808084335af13d1561054b573d67ffffffffffffffff811161051e57604051907fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe0603f81601f8401160116820182811067ffffffffffffffff82111761051e5760405281525f60203d92013e5b156104ef577fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff005f5c165f5d005b7f1c43b976000000000000000000000000000000000000000000000000000000005f523360045260245260445ffd5b7f4e487b71000000000000000000000000000000000000000000000000000000005f52604160045260245ffd5b6104c2565b7fdb42144d000000000000000000000000000000000000000000000000000000005f523360045260245260445260645ffd5b7f37ed32e8000000000000000000000000000000000000000000000000000000005f5260045ffd5b6004359073ffffffffffffffffffffffffffffffffffffffff8216820361012c575660e0346100b357601f610d4c38819003918201601f19168301916001600160401b038311848410176100b75780849260409485528339810103126100b3578051602090910151906001600160401b03821682036100b3573360805260a05260c052604051610c8090816100cc82396080518181816102ef015281816103470152610979015260a051818181609e0152818161052301528181610844015261086e015260c05181818161063601526106ea0152f35b5f80fd5b634e487b7160e01b5f52604160045260245ffdfe60806040526004361015610011575f80fd5b5f3560e01c806302fb4d851461095b5780631601e641146108ce578063230957211461065a5780633222012f146106165780633a4b66f1146104d9578063426233601461042657806373845cfa1461031357806380f55605146102c3578063bed9d861146100c55763ec5ffac214610087575f80fd5b346100c1575f6003193601126100c15760206040517f00000000000000000000000000000000000000000000000000000000000000008152f35b5f80fd5b346100c1575f6003193601126100c15760ff5f5c1661029b5760017fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff005f5c16175f5d335f525f60205260405f208054908160801c90811561026f57600181019081549367ffffffffffffffff8560801c16804210610240575061015b846fffffffffffffffffffffffffffffffff809316610b77565b941680851061020d57506fffffffffffffffffffffffffffffffff9390931690925581547fffffffffffffffff0000000000000000ffffffffffffffffffffffffffffffff169091556040518181526020919033907f8108595eb6bad3acefa9da467d90cc2217686d5c5ac85460f8b7849c840645fc908490a26101df8133610b91565b7fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff005f5c165f5d604051908152f35b847fa5ae833d000000000000000000000000000000000000000000000000000000005f523360045260245260445260645ffd5b7fb2ac6be3000000000000000000000000000000000000000000000000000000005f523360045260245260445ffd5b7ff53d8645000000000000000000000000000000000000000000000000000000005f523360045260245ffd5b7f37ed32e8000000000000000000000000000000000000000000000000000000005f5260045ffd5b346100c1575f6003193601126100c157602060405173ffffffffffffffffffffffffffffffffffffffff7f0000000000000000000000000000000000000000000000000000000000000000168152f35b346100c15760406003193601126100c15761032c610b54565b6024359073ffffffffffffffffffffffffffffffffffffffff7f00000000000000000000000000000000000000000000000000000000000000001633036103fa57602073ffffffffffffffffffffffffffffffffffffffff7fb053a79cce9170b9bcffafb599dd7e9fcba32cf5f486ff4e72b9e55a415beb7c921692835f525f8252600160405f20016fffffffffffffffffffffffffffffffff808316167fffffffffffffffffffffffffffffffff00000000000000000000000000000000825416179055604051908152a2005b7f0e717980000000000000000000000000000000000000000000000000000000005f523360045260245ffd5b346100c15760206003193601126100c15773ffffffffffffffffffffffffffffffffffffffff610454610b54565b165f525f60205260405f20546fffffffffffffffffffffffffffffffff8160801c9116036fffffffffffffffffffffffffffffffff81116104ac576020906fffffffffffffffffffffffffffffffff60405191168152f35b7f4e487b71000000000000000000000000000000000000000000000000000000005f52601160045260245ffd5b5f6003193601126100c15734156105ee57335f525f60205260405f20805490610521610517346fffffffffffffffffffffffffffffffff8516610b84565b9260801c83610b77565b7f0000000000000000000000000000000000000000000000000000000000000000908181106105bc5750506fffffffffffffffffffffffffffffffff808316167fffffffffffffffffffffffffffffffff000000000000000000000000000000008254161790556040519034825260208201527f1449c6dd7851abc30abf37f57715f492010519147cc2652fbc38202c18a6ee9060403392a2005b7f8c05da37000000000000000000000000000000000000000000000000000000005f523360045260245260445260645ffd5b7f1f2a2005000000000000000000000000000000000000000000000000000000005f5260045ffd5b346100c1575f6003193601126100c157602060405167ffffffffffffffff7f0000000000000000000000000000000000000000000000000000000000000000168152f35b346100c15760206003193601126100c15760043580156105ee57335f525f60205260405f208054908160801c9160018201906106ac846fffffffffffffffffffffffffffffffff808554169316610b77565b90808211156108c7576106bf9082610b77565b8086116108945750846106d191610b77565b8015158061086b575b610818575067ffffffffffffffff7f00000000000000000000000000000000000000000000000000000000000000001667ffffffffffffffff4216019167ffffffffffffffff83116104ac57836107df9261079487936fffffffffffffffffffffffffffffffff6107548667ffffffffffffffff9a610b84565b82546fffffffffffffffffffffffffffffffff16911660801b7fffffffffffffffffffffffffffffffff0000000000000000000000000000000016179055565b80547fffffffffffffffff0000000000000000ffffffffffffffffffffffffffffffff77ffffffffffffffff000000000000000000000000000000008760801b169116179055610b84565b60405193845260208401521660408201527fad45e73f3869206cbe603af99c45463bc0a13c481e99d8a2efd93c7d64f2814b60603392a2005b7f8c05da37000000000000000000000000000000000000000000000000000000005f52336004526024527f000000000000000000000000000000000000000000000000000000000000000060445260645ffd5b507f000000000000000000000000000000000000000000000000000000000000000081106106da565b857f393f9c80000000000000000000000000000000000000000000000000000000005f523360045260245260445260645ffd5b505f6106bf565b346100c15760206003193601126100c15773ffffffffffffffffffffffffffffffffffffffff6108fc610b54565b165f525f602052608060405f2067ffffffffffffffff60018254920154604051926fffffffffffffffffffffffffffffffff81168452841c60208401526fffffffffffffffffffffffffffffffff81166040840152831c166060820152f35b346100c15760406003193601126100c157610974610b54565b6024357f000000000000000000000000000000000000000000000000000000000000000073ffffffffffffffffffffffffffffffffffffffff811633036103fa5760ff5f5c1661029b5773ffffffffffffffffffffffffffffffffffffffff60209360017fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff005f5c16175f5d16805f525f84527fdf265bfb52299e38254430e6ece4cdeb6f81588779612f5fcb3ed971a10a972b6040805f206fffffffffffffffffffffffffffffffff815416958681105f14610b4957610a55908097610b77565b906fffffffffffffffffffffffffffffffff82166fffffffffffffffffffffffffffffffff81167fffffffffffffffffffffffffffffffff0000000000000000000000000000000083541617825582825460801c11610b03575b505081519086825287820152a28180610af3575b50507fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff005f5c165f5d604051908152f35b610afc91610b91565b8281610ac3565b81546fffffffffffffffffffffffffffffffff1660809190911b7fffffffffffffffffffffffffffffffff00000000000000000000000000000000161790558780610aaf565b50610a558680610b77565b6004359073ffffffffffffffffffffffffffffffffffffffff821682036100c157565b919082039182116104ac57565b919082018092116104ac57565b5f80808085855af13d15610c7b573d67ffffffffffffffff8111610c4e57604051907fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe0603f81601f8401160116820182811067ffffffffffffffff821117610c4e5760405281525f60203d92013e5b15610c09575050565b73ffffffffffffffffffffffffffffffffffffffff907f1c43b976000000000000000000000000000000000000000000000000000000005f521660045260245260445ffd5b7f4e487b71000000000000000000000000000000000000000000000000000000005f52604160045260245ffd5b610c0056' as const;
+export const tenderMarketBytecode = '0x61020080604052346104075780615577803803809161001e828561040b565b8339810103906101208212610407576100368161042e565b6100426020830161042e565b60408301516001600160a01b038116948582036104075760c090605f1901126104075760405160c081016001600160401b038111828210176103a35760405261008d60608601610442565b815261009b60808601610442565b90602081019182526100af60a08701610442565b92604082019384526100c360c08801610442565b6060830190815260e0880151979095906001600160401b03891689036104075760808401988952610100015160a084019081526001600160a01b039097169889159081156103f5575b81156103ec575b506103dd5761ffff83511661271081116103b7575061ffff84511661271081116103b7575061ffff85511661ffff87511681018091116103c95761271081116103b757509261ffff8096959381959382948c60018060a01b03195f5416175f5560c0526080524360e05251166101405251166101605251166101805251166101a05260018060401b038251166101c05280516101e052466101005260405160208101907f8b73c3c69bb8fe3d512ecc4cf759cc79239f7b179b0ffacaa9a75d522b39400f82527fd65d8aa6ea9afa04f295d0a0594f77081f9cabce90dd11e1943d140127c21b2660408201527fc89efdaa54c0f20c7adf612882df0950f5a951637e0307cdcb4c672f298b8bc660608201524660808201523060a082015260a0815261024060c08261040b565b519020610120525190516040519190610d4c90818401906001600160401b03908116908211858310176103a357604093859361482b8539825260208201520301905ff08015610398576001600160a01b031660a052604051905f7f8be0079c531659141344cd1fd0a4f28419497f9722a3daafe3b4186f6b6457e08180a36143d990816104528239608051818181610a6f0152818161150e015281816128b30152612d8e015260a05181818160320152818161074201528181610d2b01526118eb015260c051818181610f57015281816115950152818161171c0152611970015260e05181611329015261010051816142ff015261012051816143250152610140518181816105310152611ea90152610160518181816105680152610d9f0152610180518181816105940152610e7001526101a0518181816105bf0152610ea301526101c051816105ec01526101e051816106120152f35b6040513d5f823e3d90fd5b634e487b7160e01b5f52604160045260245ffd5b632e109e9f60e01b5f5260045260245ffd5b634e487b7160e01b5f52601160045260245ffd5b63d92e233d60e01b5f5260045ffd5b9050155f610113565b6001600160a01b03831615915061010c565b5f80fd5b601f909101601f19168101906001600160401b038211908210176103a357604052565b51906001600160a01b038216820361040757565b519061ffff821682036104075756fe6101a0806040526004361015610086575b50361561001b575f80fd5b73ffffffffffffffffffffffffffffffffffffffff7f000000000000000000000000000000000000000000000000000000000000000016330361005a57005b7fc980a221000000000000000000000000000000000000000000000000000000005f523360045260245ffd5b5f610100525f3560e01c90816306f1305614612fa957508063076c4bc114612f61578063269a454514612b16578063279b3b9514611bc65780632bce68d214611b4f5780632e1a7d4d1461190f5780634cf088d9146118bc5780634fe02b441461185f578063509b368c146117f5578063558a72971461174057806361d027b3146116ed5780636d70f7ae1461169d5780636d832d8e1461160557806370a08231146115325780637b103999146114df5780638438fe61146114c157806384b0196e146113845780638da5cb5b1461134c5780639a454b991461130f578063a14bbcf314610903578063aa67c919146108ca578063c086747d146106c6578063cab7e8eb1461065d578063cff0ab96146104cc578063d0e30db0146104ae578063df2dd3ac1461041e578063eb91aba6146103c4578063ee5d1c9814610323578063f2fde38b1461020d5763f698da25146101e1575f610010565b3461020657610100516003193601126102065760206101fe6142fc565b604051908152f35b6101005180fd5b346102065760206003193601126102065761022661302c565b61010051549073ffffffffffffffffffffffffffffffffffffffff8216908133036102f15773ffffffffffffffffffffffffffffffffffffffff169182156102c3577fffffffffffffffffffffffff00000000000000000000000000000000000000008391161761010051557f8be0079c531659141344cd1fd0a4f28419497f9722a3daafe3b4186f6b6457e06101005161010051a36101005180f35b7fd92e233d000000000000000000000000000000000000000000000000000000006101005152600461010051fd5b7f245aecd300000000000000000000000000000000000000000000000000000000610100515233600452602461010051fd5b346102065760a06003193601126102065760843573ffffffffffffffffffffffffffffffffffffffff811690818103610206576020916101fe9150604051838101917f9ac00a10c0fc54e0c8503d03484ce9fd141dd44a3e6e4afb6b2cf39a2dfb6fe6835260043560408301526024356060830152604435608083015260643560a083015260c082015260c081526103bc60e0826130f5565b519020614106565b346102065760606003193601126102065760206040518181019061041381610405604435602435600435876040919493926060820195825260208201520152565b03601f1981018352826130f5565b519020604051908152f35b346102065760406003193601126102065760243573ffffffffffffffffffffffffffffffffffffffff811681036102065760405161048a8161040560208201946004358690929173ffffffffffffffffffffffffffffffffffffffff6020916040840195845216910152565b51902061010051526006602052602060ff6040610100512054166040519015158152f35b61010051600319360112610206576104c533614270565b6101005180f35b346102065761010051600319360112610206576040516104eb816130bd565b61010051815261010051602082015261010051604082015261010051606082015261010051608082015260a06101005191015260c060405161052c816130bd565b61ffff7f0000000000000000000000000000000000000000000000000000000000000000169081815267ffffffffffffffff602082019161ffff7f000000000000000000000000000000000000000000000000000000000000000016835261ffff60408201817f0000000000000000000000000000000000000000000000000000000000000000168152816060840191817f00000000000000000000000000000000000000000000000000000000000000001683528160a06080870196887f000000000000000000000000000000000000000000000000000000000000000016885201977f00000000000000000000000000000000000000000000000000000000000000008952604051998a52511660208901525116604087015251166060850152511660808301525160a0820152f35b3461020657604060031936011261020657602061067861302c565b73ffffffffffffffffffffffffffffffffffffffff6024359116610100515260038252604061010051208160081c610100515282526040610100512054600160ff60405193161b1615158152f35b346102065760406003193601126102065760043567ffffffffffffffff8111610206576106f7903690600401612fcd565b9060243567ffffffffffffffff811161020657610718903690600401612fcd565b336101005152600160205260ff6040610100512054161561089857808403610863576101005192937f000000000000000000000000000000000000000000000000000000000000000073ffffffffffffffffffffffffffffffffffffffff16935b818110610787576101005180f35b610792818388613118565b3573ffffffffffffffffffffffffffffffffffffffff8116810361085f576107bb828587613118565b3590863b15610206576040517f73845cfa0000000000000000000000000000000000000000000000000000000081526101005173ffffffffffffffffffffffffffffffffffffffff909216600482015260248101929092528180604481010381610100518a5af1801561085157610836575b50600101610779565b61010051610843916130f5565b61010051610206578661082d565b6040513d61010051823e3d90fd5b5f80fd5b837fab8b67c6000000000000000000000000000000000000000000000000000000006101005152600452602452604461010051fd5b7f76c6c93a00000000000000000000000000000000000000000000000000000000610100515233600452602461010051fd5b6020600319360112610206576108de61302c565b73ffffffffffffffffffffffffffffffffffffffff8116156102c3576104c590614270565b346102065760031936016102c081126102065760c0136102065760a07fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff3c360112610206576101643567ffffffffffffffff811161020657610968903690600401612ffe565b906101007ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe7c360112610206576102843567ffffffffffffffff8111610206576109b5903690600401612fcd565b926102a4359367ffffffffffffffff85116102065784600401926101e060031987360301126102065760ff610100515c166112e157600160ff19610100515c1617610100515d610a0b610a06614062565b614106565b9560c435958787036112ab5760243560e4359281840361127557604051907fee3689ad00000000000000000000000000000000000000000000000000000000825282600483015260208260248173ffffffffffffffffffffffffffffffffffffffff7f0000000000000000000000000000000000000000000000000000000000000000165afa918215610851576101005192611241575b50811561120f57610ab76101c482018a6132ca565b6040518092828d610aff602085019760406102008701938a37610ae0606087016044830161331e565b610af060e0870160c4830161331e565b6101446101608701910161331e565b6101e0808501525261022082019092610100515b8181106111f1575050610b2f925003601f1981018352826130f5565b519020918183036111ba57505050604051602081019060406101848337610100516101c490606083015b600282106111a457505050604061024460e08301376101008152610b7f610120826130f5565b51902094610104359586810361116f575060405160208101907f07ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff871161020657610bde6020828960051b808a873781010301601f1981018352826130f5565b51902091610124359283810361113a57506101005150610144359673ffffffffffffffffffffffffffffffffffffffff8816998a89036102065773ffffffffffffffffffffffffffffffffffffffff95610c9f95610c9a936101005150610100515061010051506040519260208401947f9ac00a10c0fc54e0c8503d03484ce9fd141dd44a3e6e4afb6b2cf39a2dfb6fe6865260408501526060840152608083015260a08201528b60c082015260c081526103bc60e0826130f5565b614147565b1685811591821561112f575b50506110fd57604080516020810188815273ffffffffffffffffffffffffffffffffffffffff861692820192909252610ce78160608101610405565b51902093846101005152600660205260ff6040610100512054166110c75790610d109291613f2f565b6110955773ffffffffffffffffffffffffffffffffffffffff7f000000000000000000000000000000000000000000000000000000000000000016906040517f1601e641000000000000000000000000000000000000000000000000000000008152846004820152608081602481865afa90811561085157610100519161104b575b50610dc56127109161ffff7f00000000000000000000000000000000000000000000000000000000000000001690613240565b049283156110195791610e4a94939160209361010051526006845260406101005120600160ff198254161790556040518096819482937f02fb4d85000000000000000000000000000000000000000000000000000000008452600484016020909392919373ffffffffffffffffffffffffffffffffffffffff60408201951681520152565b039161010051905af1918215610851576101005192610fe5575b50612710610e9661ffff7f00000000000000000000000000000000000000000000000000000000000000001684613240565b0490612710610ec961ffff7f00000000000000000000000000000000000000000000000000000000000000001685613240565b0493610ede85610ed98587613253565b613253565b336101005152600260205260406101005120610efb858254613233565b90556004359573ffffffffffffffffffffffffffffffffffffffff8716808803610206576020975061010051526002875260406101005120610f3e828254613233565b905573ffffffffffffffffffffffffffffffffffffffff7f00000000000000000000000000000000000000000000000000000000000000001661010051526002875260406101005120610f92838254613233565b90556040519486865287860152604085015260608401527f932bd79794132aa0874227fa62e5a39e3bc815f2758af6393ce272f6b87c725760803394a460ff19610100515c16610100515d604051908152f35b9091506020813d602011611011575b81611001602093836130f5565b8101031261020657519083610e64565b3d9150610ff4565b847fea532960000000000000000000000000000000000000000000000000000000006101005152600452602461010051fd5b90506080813d60801161108d575b81611066608093836130f5565b81010312610206576060815191015167ffffffffffffffff81160361020657610dc5610d92565b3d9150611059565b837f35ae18fb000000000000000000000000000000000000000000000000000000006101005152600452602461010051fd5b85877fb26cb36c000000000000000000000000000000000000000000000000000000006101005152600452602452604461010051fd5b847f43b8da45000000000000000000000000000000000000000000000000000000006101005152600452602461010051fd5b141590508588610cab565b837f248b0e89000000000000000000000000000000000000000000000000000000006101005152600452602452604461010051fd5b867f1b238825000000000000000000000000000000000000000000000000000000006101005152600452602452604461010051fd5b6040808281866001953701930191019091610b59565b7fca988ffd000000000000000000000000000000000000000000000000000000006101005152600452602452604452606461010051fd5b91600191935060408181878194370194019101918492939193610b13565b827f65a2fb40000000000000000000000000000000000000000000000000000000006101005152600452602461010051fd5b9091506020813d60201161126d575b8161125d602093836130f5565b8101031261085f5751908b610aa2565b3d9150611250565b83827fa4eb81d6000000000000000000000000000000000000000000000000000000006101005152600452602452604461010051fd5b87877f6646c260000000000000000000000000000000000000000000000000000000006101005152600452602452604461010051fd5b7f37ed32e8000000000000000000000000000000000000000000000000000000006101005152600461010051fd5b3461020657610100516003193601126102065760206040517f00000000000000000000000000000000000000000000000000000000000000008152f35b34610206576101005160031936011261020657602073ffffffffffffffffffffffffffffffffffffffff610100515416604051908152f35b34610206576101005160031936011261020657604051611460906020906113ab82826130f5565b610100805182525136813760408051929061146d906113ca81866130f5565b600685527f54656e64657200000000000000000000000000000000000000000000000000008386015280516113ff82826130f5565b600181527f31000000000000000000000000000000000000000000000000000000000000008482015281519687967f0f00000000000000000000000000000000000000000000000000000000000000885260e08689015260e088019061304f565b918683039087015261304f565b4660608501523060808501526101005160a085015283810360c0850152818084519283815201930191610100515b8281106114aa57505050500390f35b83518552869550938101939281019260010161149b565b346102065760c06003193601126102065760206101fe610a06614062565b34610206576101005160031936011261020657602060405173ffffffffffffffffffffffffffffffffffffffff7f0000000000000000000000000000000000000000000000000000000000000000168152f35b346102065760206003193601126102065760206101fe73ffffffffffffffffffffffffffffffffffffffff61156561302c565b1680610100515260028352604061010051205490610100515073ffffffffffffffffffffffffffffffffffffffff7f000000000000000000000000000000000000000000000000000000000000000016145f146115e35777ffffffffffffffffffffffffffffffffffffffffffffffff60045460401c5b1690613233565b77ffffffffffffffffffffffffffffffffffffffffffffffff610100516115dc565b34610206576101406003193601126102065760043567ffffffffffffffff8111610206576101e06003198236030112610206576101007fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffdc360112610206576101243567ffffffffffffffff81116102065760209161168a611693923690600401612fcd565b91600401613d5b565b6040519015158152f35b346102065760206003193601126102065773ffffffffffffffffffffffffffffffffffffffff6116cb61302c565b1661010051526001602052602060ff6040610100512054166040519015158152f35b34610206576101005160031936011261020657602060405173ffffffffffffffffffffffffffffffffffffffff7f0000000000000000000000000000000000000000000000000000000000000000168152f35b346102065760406003193601126102065761175961302c565b602435908115158092036102065773ffffffffffffffffffffffffffffffffffffffff61010051541633036102f15773ffffffffffffffffffffffffffffffffffffffff169081156102c35760207f1a594081ae893ab78e67d9b9e843547318164322d32c65369d78a96172d9dc8f91836101005152600182526040610100512060ff1981541660ff8316179055604051908152a26101005180f35b346102065760206003193601126102065760043580610100515260056020526040610100512054801561182d57602090604051908152f35b507f4392ee6a000000000000000000000000000000000000000000000000000000006101005152600452602461010051fd5b346102065760406003193601126102065773ffffffffffffffffffffffffffffffffffffffff61188d61302c565b166101005152600360205260406101005120602435610100515260205260206040610100512054604051908152f35b34610206576101005160031936011261020657602060405173ffffffffffffffffffffffffffffffffffffffff7f0000000000000000000000000000000000000000000000000000000000000000168152f35b346102065760206003193601126102065760043560ff610100515c166112e157600160ff19610100515c1617610100515d8015611b21573361010051526002602052604061010051205473ffffffffffffffffffffffffffffffffffffffff7f0000000000000000000000000000000000000000000000000000000000000000163314611aed575b81818111611ab4576119a891613253565b336101005152600260205260406101005120556040518181527f7084f5476618d8e60b11ef0d7d3f06914655adb8793e28ff7f018d4c76d505d560203392a26101005180808084335af13d15611aaf573d67ffffffffffffffff8111611a7c5760405190611a20601f8201601f1916602001836130f5565b8152610100513d916020013e5b15611a475760ff19610100515c16610100515d6101005180f35b7f1c43b97600000000000000000000000000000000000000000000000000000000610100515233600452602452604461010051fd5b7f4e487b710000000000000000000000000000000000000000000000000000000061010051526041600452602461010051fd5b611a2d565b507fdb42144d00000000000000000000000000000000000000000000000000000000610100515233600452602452604452606461010051fd5b6004548060401c80611b01575b5050611997565b611b159067ffffffffffffffff9293613233565b91166004558280611afa565b7f1f2a2005000000000000000000000000000000000000000000000000000000006101005152600461010051fd5b34610206576040600319360112610206576004356024353361010051526003602052604061010051208261010051526020526040610100512081815417905560405191825260208201527f41a696ce0dbffb78931eef7ecfa24d3ab6270c8a321cc6564df24b38f16c4e4f60403392a26101005180f35b346102065760206003193601126102065760043567ffffffffffffffff811161020657611bf7903690600401612ffe565b90336101005152600160205260ff604061010051205416156108985760ff610100515c166112e157600160ff19610100515c1617610100515d611c3a8282613233565b9060058310612ae157803560f01c9260038201821161204c57600282019081831161204c578135610100511a601402601481048335610100511a0361204c57611c869060038501613233565b6080526001608051016080511161204c576101005160805135901a601481810291908204900361204c57611cbf90600160805101613233565b906001820180831161204c578581116126975786158015612ad3575b612aa557611cee8335610100511a6133af565b9287611cff8235610100511a613299565b610100519098909283905b8035610100511a82106126dd5750508314918215926126d2575b50506126975750611d38611d3f9185613427565b86836138df565b156126695792611d548235610100511a613299565b93611d6660805135610100511a613299565b60e052611d7286613299565b60a052611d7d6142fc565b9160405192610b4084016040527f22e60d2d37b097c8c1a9cba38d0797dc35867cab985486d60765a23dbccac58684527f190100000000000000000000000000000000000000000000000000000000000060e085015260e2840152600385016102208401528335610100511a61024084015260805135610100511a6102608401528561028084015260e0516102a084015260036102c08401527fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff6102e08401526101005161030084015261010051610320840152602060a051018060c052602080808501930193805160051b0101915b82811061229057505050506103008101519081612282575b50506101005192839291905b8135610100511a84106121bb576101005186908690807f000000000000000000000000000000000000000000000000000000000000000061ffff165b60805135610100511a821061212f57505060a051515b6001811161207f575060c051519060405192611efe84613074565b60045494602067ffffffffffffffff87169586815201958060401c87526001860180961161204c576020967fffffffffffffffffffffffffffffffffffffffffffffffff0000000000000000611f7a8677ffffffffffffffffffffffffffffffffffffffffffffffff67ffffffffffffffff8b16945116613233565b92604051611f8781613074565b8381528a77ffffffffffffffffffffffffffffffffffffffffffffffff8616910152161760045567ffffffffffffffff7fffffffffffffffffffffffffffffffffffffffffffffffff0000000000000000806004549360401b1616911617600455846101005152600586528360406101005120556040519384528584015260408301526060820152817f8a3a6c887e6b753f761d19441aa63cc47cf74593192f32ffb1d33f478a3a605560803393a360ff19610100515c16610100515d604051908152f35b7f4e487b710000000000000000000000000000000000000000000000000000000061010051526011600452602461010051fd5b8060011c610100515b8181106120e557506001821691826120a2575b5001611ee3565b6020601f19817fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff840160051b60a0510101519260041b1660a0510101528561209b565b8060019160061b60a05101602081015160408192015191828211612126575b5061010051526020526040610100512060208260051b60a05101015201612088565b91905089612104565b909161213d8360e05161326d565b519081156121b15761215d6127106121558585613240565b048093613253565b91846014029160148304860361204c576001936121816121a8948660805101613233565b3560601c610100515260026020526121a160406101005120918254613233565b9055613233565b925b0190611ecd565b92600191506121aa565b909192936121c9858361326d565b51908115612278578560140260148104870361204c576121ec9060038701613233565b3560601c8061010051526002602052604061010051205483811061223f5791839161221c60019561223495613253565b90610100515260026020526040610100512055613233565b945b01929190611e91565b91507fdb42144d000000000000000000000000000000000000000000000000000000006101005152600452602452604452606461010051fd5b9460019150612236565b610320015190558480611e85565b805184518060408801526101e0870152608081015160608201519160407fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff6e808501948460a085015102010191015160051b5b8184106122fa57505050506020809101930192611e6d565b9091929485356102608a01518160011a106102408b015182610100511a10161561262c578060148b92610100511a02610220830151013560601c80602084015260028901356060840152602289013560801c604260e060328c013560c01c958360808201528660a0820152603a8d013560c01c60c08201528181206101028201520120938042116125f757508060428b013560801c116125b657508b60728a01356101a07f7fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff82169283928761014083015260ff1c601b0161016082015260528d0135610180820152015261010051610100515260208d608061014061010051920160015afa507f7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0610100515191119082811890151717612581578b9060c0820151908160081c8085610100511a60401b1790610320850151946102e0810151831861252c575b505050600160ff83161b83166124f857508c6102a089969460209694600160ff8996161b176103208401528c60428583610100511a60051b610280870151010191013560801c815101905260011a60051b910151010160428a013560801c8151019052848c6103406101928c01910137846103408d01206102008d01526101c08c015260606101c08c012081520195019291906122e2565b7fe90aded4000000000000000000000000000000000000000000000000000000006101005152600452602452604461010051fd5b6102c091929561030082015180612579575b505083610100515201516020526040610100512060205261010051528d61030060406101005120918254956102e082015201525f808f612460565b555f8061253e565b827f1f3c0a72000000000000000000000000000000000000000000000000000000006101005152600452602452604461010051fd5b8c60649160428c877f023a36a70000000000000000000000000000000000000000000000000000000085526004850152013560801c60248301526044820152fd5b847fda564c64000000000000000000000000000000000000000000000000000000006101005152600452602452604461010051fd5b6003876102208c7f70ac562d0000000000000000000000000000000000000000000000000000000061010051520151900301600452602461010051fd5b7f77f54797000000000000000000000000000000000000000000000000000000006101005152600461010051fd5b846126a191613253565b7f70ac562d000000000000000000000000000000000000000000000000000000006101005152600452602461010051fd5b141590508789611d24565b9192509360218101811161204c57826021820111612a9b5760208101811161204c57610100516020820135901a600181011061204c57610100516020820135901a60018181017f03ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff169091030161204c576101e18101602182011161204c5761277860016020830135610100511a0160061b6101e18301613233565b9360028501851161204c57836002860111612a91576101005161204c57610100516020830135901a7f07ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff8116900361298a576020820135610100511a60051b6101920190816101921161298a576127fe6127f583883560f01c613240565b60028801613233565b95803560f01c158015612a88575b612a53576040516101c06021860182376101e06101c082015260016020860135610100511a016101e082015260016020860135610100511a0160061b6101e1860161020083013760016020860135610100511a0160061b6102000190206040517fee3689ad0000000000000000000000000000000000000000000000000000000081528535600482015260208160248173ffffffffffffffffffffffffffffffffffffffff7f0000000000000000000000000000000000000000000000000000000000000000165afa908115612a48575f91612a17575b5080156129ea578181036129b7575050609481019384600283011161298a57612974898f9261296c828f60019a61297f9a60405191612921836130d9565b6021870183526101e1870160208401526020870135610100511a604084015260608301526080820152883560f01c60a082015261010060c0820152612966838361326d565b5261326d565b50359261326d565b523560f01c90613233565b9394018a9291611d0a565b7f4e487b71000000000000000000000000000000000000000000000000000000005f52601160045260245ffd5b857fca988ffd000000000000000000000000000000000000000000000000000000005f523560045260245260445260645ffd5b857f65a2fb40000000000000000000000000000000000000000000000000000000005f523560045260245ffd5b90506020813d8211612a40575b81612a31602093836130f5565b8101031261085f57515f6128e3565b3d9150612a24565b6040513d5f823e3d90fd5b8b612a5d91613253565b7f70ac562d000000000000000000000000000000000000000000000000000000005f5260045260245ffd5b5085871161280c565b6126a18a83613253565b886126a191613253565b7fc2e5347d000000000000000000000000000000000000000000000000000000006101005152600461010051fd5b508235610100511a15611cdb565b7f70ac562d00000000000000000000000000000000000000000000000000000000610100515261010051600452602461010051fd5b3461085f57602060031936011261085f5760043567ffffffffffffffff811161085f57612b47903690600401612ffe565b90612b528282613233565b60038310612f35576002820180831161298a576003830180841161298a5790833560f01c158015612f2a575b612f0257612b8e81355f1a6133af565b92612b9b82355f1a613299565b5f925f915b81355f1a8310612bfb57505050821490811591612bec575b50612be25750612bcb612bd69383613427565b913560f01c906138df565b15612669576101005180f35b826126a191613253565b9050833560f01c141585612bb8565b9091949360218501851161204c57836021860111612ef8576020850180861161204c57610100519035901a9460018601861161204c577f03ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff6001870116600187010361204c576101e18101602182011161204c57612c826001870160061b6101e18301613233565b9060028201821161204c57856002830111612eee576101005161204c577f07ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff8716870361298a578660051b6101000196876101001161298a57612cf4612ceb89853560f01c613240565b60028501613233565b97833560f01c158015612ee5575b612edb576040516101c06021850182376101e06101c0820152600183016101e08201526001830160061b6101e185016102008301376001830160061b6102000190206040517fee3689ad0000000000000000000000000000000000000000000000000000000081528435600482015260208160248173ffffffffffffffffffffffffffffffffffffffff7f0000000000000000000000000000000000000000000000000000000000000000165afa908115612a48575f91612eaa575b508015612e7d57818103612e4a57505091612e409391600195935f6101005260405191612dea836130d9565b6021840183526101e18401602084015260408301526002840160608301526080820152823560f01c60a082015261010060c0820152612e298b8d61326d565b52612e348a8c61326d565b50356129748a8761326d565b9495019190612ba0565b847fca988ffd000000000000000000000000000000000000000000000000000000005f523560045260245260445260645ffd5b847f65a2fb40000000000000000000000000000000000000000000000000000000005f523560045260245ffd5b90506020813d8211612ed3575b81612ec4602093836130f5565b8101031261085f57518f612dbe565b3d9150612eb7565b612a5d8c85613253565b50878911612d02565b896126a191613253565b6126a18886613253565b7fc2e5347d000000000000000000000000000000000000000000000000000000005f5260045ffd5b5080355f1a15612b7e565b7f70ac562d000000000000000000000000000000000000000000000000000000005f525f60045260245ffd5b3461085f5760a060031936011261085f5760843567ffffffffffffffff811161085f57611693612f976020923690600401612fcd565b90606435604435602435600435613155565b3461085f575f60031936011261085f5760209067ffffffffffffffff600454168152f35b9181601f8401121561085f5782359167ffffffffffffffff831161085f576020808501948460051b01011161085f57565b9181601f8401121561085f5782359167ffffffffffffffff831161085f576020838186019501011161085f57565b6004359073ffffffffffffffffffffffffffffffffffffffff8216820361085f57565b90601f19601f602080948051918291828752018686015e5f8582860101520116010190565b6040810190811067ffffffffffffffff82111761309057604052565b7f4e487b71000000000000000000000000000000000000000000000000000000005f52604160045260245ffd5b60c0810190811067ffffffffffffffff82111761309057604052565b60e0810190811067ffffffffffffffff82111761309057604052565b90601f601f19910116810190811067ffffffffffffffff82111761309057604052565b91908110156131285760051b0190565b7f4e487b71000000000000000000000000000000000000000000000000000000005f52603260045260245ffd5b9493929091945f52600560205260405f205494851561321b5760408051602081019485529081019190915260608101919091529192916131988160808101610405565b519020915f915b8083106131ad575050501490565b9091926001906131be858486613118565b35808210156131f35760405190602082019283526040820152604081526131e66060826130f5565b5190205b9301919061319f565b9060405190602082019283526040820152604081526132136060826130f5565b5190206131ea565b5050505050505f90565b600101908160011161298a57565b9190820180921161298a57565b8181029291811591840414171561298a57565b9190820391821161298a57565b8051156131285760200190565b80518210156131285760209160051b010190565b67ffffffffffffffff81116130905760051b60200190565b906132a382613281565b6132b060405191826130f5565b828152601f196132c08294613281565b0190602036910137565b9035907fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe18136030182121561085f570180359067ffffffffffffffff821161085f57602001918160061b3603831361085f57565b905f905b6002821061332f57505050565b6040808281866001953701930191019091613322565b6040805190919061335683826130f5565b6001815291601f1901825f5b82811061336e57505050565b60209060405161337d816130d9565b5f81525f838201525f60408201525f60608201525f60808201525f60a08201525f60c082015282828501015201613362565b906133b982613281565b6133c660405191826130f5565b828152601f196133d68294613281565b01905f5b8281106133e657505050565b6020906040516133f5816130d9565b5f81525f838201525f60408201525f60608201525f60808201525f60a08201525f60c0820152828285010152016133da565b60405191929183820190602081015b8284106134435750505050565b909192946020611000918786039083821161346c575b8552808885370183209501929190613436565b839150613459565b604080516101608190526109608082016101805260208401610140528351610240810283019091019092525f805290916001916108a00190815b60208560051b830101610140511061351957505050905060205f7ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff760610160516101805103018180526108a06101605101600860c08304620109a00262015f9001fa1660015f51141690565b610140515161012052925f93604061012051019081519460606101205101519060806101205101518060a06101205101510283019060c0610120510151915f5b8a81106138c557505f61016051525f60206101605101526001995b81861061376a57505050505050935f956101205151907f30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f000000160206101205101519451916101605151610180805101527f30644e72e131a029b85045b68181585d97816a916871ca8d3c208c16d87cfd4760206101605101518103066101a0610180510152067f30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f0000001036040838161016051013780608061016051015260406101805160608261016051016007612ee0fa90608060408501604061018051013760408681610160510137608061016051015260406101605160608261016051016007612ee0fa16935f915b8083106136e957505050906080610140602096959493610160515160c06101805101528761016051015160e06101805101528260c08201610100610180510137016101c0610180510137161694610240610180510161018052826101405101610140529493929091506134ae565b909194600190604082880160061b85018161016051013760a08760051b610160510101517f30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f0000001036080610160510152604080610160510160608261016051016007612ee0fa1660406101605160806101605160066101f4fa169501919061367b565b909192939495969a9960018689146001146138aa57508760205260405f2060801c906040888161016051013781608061016051015260408960608261016051016007612ee0fa16604060c08901816101605101376101605160409081016060816007612ee0fa169084915b60406101605160806101605160066101f4fa169b608060408a0160408c01378689015f5b858110613814575050019b9760c00196019493929190613574565b9091928094508160051b9e8f840135907f30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f00000018210169f610160510160a001917f30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f000000191098151907f30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f00000019108905260010190869392916137f9565b906040888a37604060c08901816101605101379084916137d5565b610160515f600583901b9190910160a00152600101613559565b9060c09060405161016052026101605101916108a083016101805260208201610140526108a0825193610240850201016040525f526001906108a06101605101906108a06101605101915b60208560051b830101610140511061399557505050905060205f7ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff760610160516101805103018180526108a06101605101600860c08304620109a00262015f9001fa1660015f51141690565b610140515161012052925f93604061012051019081519460606101205101519060806101205101518060a06101205101510283019060c0610120510151915f5b8a8110613d4157505f61016051525f60206101605101526001995b818610613be657505050505050935f956101205151907f30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f000000160206101205101519451916101605151610180805101527f30644e72e131a029b85045b68181585d97816a916871ca8d3c208c16d87cfd4760206101605101518103066101a0610180510152067f30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f0000001036040838161016051013780608061016051015260406101805160608261016051016007612ee0fa90608060408501604061018051013760408681610160510137608061016051015260406101605160608261016051016007612ee0fa16935f915b808310613b6557505050906080610140602096959493610160515160c06101805101528761016051015160e06101805101528260c08201610100610180510137016101c06101805101371616946102406101805101610180528261014051016101405294939290915061392a565b909194600190604082880160061b85018161016051013760a08760051b610160510101517f30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f0000001036080610160510152604080610160510160608261016051016007612ee0fa1660406101605160806101605160066101f4fa1695019190613af7565b909192939495969a996001868914600114613d2657508760205260405f2060801c906040888161016051013781608061016051015260408960608261016051016007612ee0fa16604060c08901816101605101376101605160409081016060816007612ee0fa169084915b60406101605160806101605160066101f4fa169b608060408a0160408c01378689015f5b858110613c90575050019b9760c001960194939291906139f0565b9091928094508160051b9e8f840135907f30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f00000018210169f610160510160a001917f30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f000000191098151907f30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f0000001910890526001019086939291613c75565b906040888a37604060c0890181610160510137908491613c51565b610160515f600583901b9190910160a001526001016139d5565b6101c08101939291613d6d85836132ca565b60018501915081851161298a5714801590613f25575b613f1d57600494838601808711613e965780612ee00290612ee0820403613e965762058610908101809111613e9657613dbb85613225565b90816101f402916101f4830403613ef15790613dd691613233565b8060061b9080820460401490151715613e9657603f9004614e208101809111613e9657805a10613ec25750613e0b90836132ca565b5092613e15613345565b937fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffdc8301928311613e9657613e9395965060405193613e53856130d9565b845260208401526040830152602460608301526101006080830152600160a083015260c0820152613e8382613260565b52613e8d81613260565b50613474565b90565b6011877f4e487b71000000000000000000000000000000000000000000000000000000005f525260245ffd5b865a907f23e228cb000000000000000000000000000000000000000000000000000000005f525260245260445ffd5b6011887f4e487b71000000000000000000000000000000000000000000000000000000005f525260245ffd5b505f93505050565b5060408311613d83565b6101c08101939291613f4185836132ca565b60018501915081851161298a5714801590614058575b613f1d57600494838601808711613e965780612ee00290612ee0820403613e965762058610908101809111613e9657613f8f85613225565b90816101f402916101f4830403613ef15790613faa91613233565b8060061b9080820460401490151715613e9657603f9004614e208101809111613e9657805a10613ec25750613fdf90836132ca565b5092613fe9613345565b937ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe7c8301928311613e9657613e9395965060405193614027856130d9565b84526020840152604083015261018460608301526101006080830152600160a083015260c0820152613e8382613260565b5060408311613f57565b60043573ffffffffffffffffffffffffffffffffffffffff81169081810361085f575060843567ffffffffffffffff811680910361085f576040519060208201927f22e60d2d37b097c8c1a9cba38d0797dc35867cab985486d60765a23dbccac586845260408301526024356060830152604435608083015260643560a083015260c082015260a43560e082015260e08152614100610100826130f5565b51902090565b6042906141116142fc565b90604051917f19010000000000000000000000000000000000000000000000000000000000008352600283015260228201522090565b60418303614210578260201161085f578135918360401161085f5760208101359360401015613128576040013560f81c90601b82106141fe575b7f7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0841180156141e7575b6141df576020935f9360ff60809460405194855216868401526040830152606082015282805260015afa15612a48575f5190565b505050505f90565b50601b82141580156141ab5750601c8214156141ab565b90601b810180911161298a5790614181565b919060408203614269578160201161085f5780359160401161085f5760200135917f7fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff83169260ff1c601b0180601b1161298a5790614181565b5050505f90565b34156142d45773ffffffffffffffffffffffffffffffffffffffff16805f52600260205260405f206142a3348254613233565b9055604051903482527f8752a472e571a816aea92eec8dae9baf628e840f4929fbcc2d155e6233ff68a760203393a3565b7f1f2a2005000000000000000000000000000000000000000000000000000000005f5260045ffd5b467f000000000000000000000000000000000000000000000000000000000000000003614347577f000000000000000000000000000000000000000000000000000000000000000090565b60405160208101907f8b73c3c69bb8fe3d512ecc4cf759cc79239f7b179b0ffacaa9a75d522b39400f82527fd65d8aa6ea9afa04f295d0a0594f77081f9cabce90dd11e1943d140127c21b2660408201527fc89efdaa54c0f20c7adf612882df0950f5a951637e0307cdcb4c672f298b8bc660608201524660808201523060a082015260a0815261410060c0826130f55660e0346100b357601f610d4c38819003918201601f19168301916001600160401b038311848410176100b75780849260409485528339810103126100b3578051602090910151906001600160401b03821682036100b3573360805260a05260c052604051610c8090816100cc82396080518181816102ef015281816103470152610979015260a051818181609e0152818161052301528181610844015261086e015260c05181818161063601526106ea0152f35b5f80fd5b634e487b7160e01b5f52604160045260245ffdfe60806040526004361015610011575f80fd5b5f3560e01c806302fb4d851461095b5780631601e641146108ce578063230957211461065a5780633222012f146106165780633a4b66f1146104d9578063426233601461042657806373845cfa1461031357806380f55605146102c3578063bed9d861146100c55763ec5ffac214610087575f80fd5b346100c1575f6003193601126100c15760206040517f00000000000000000000000000000000000000000000000000000000000000008152f35b5f80fd5b346100c1575f6003193601126100c15760ff5f5c1661029b5760017fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff005f5c16175f5d335f525f60205260405f208054908160801c90811561026f57600181019081549367ffffffffffffffff8560801c16804210610240575061015b846fffffffffffffffffffffffffffffffff809316610b77565b941680851061020d57506fffffffffffffffffffffffffffffffff9390931690925581547fffffffffffffffff0000000000000000ffffffffffffffffffffffffffffffff169091556040518181526020919033907f8108595eb6bad3acefa9da467d90cc2217686d5c5ac85460f8b7849c840645fc908490a26101df8133610b91565b7fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff005f5c165f5d604051908152f35b847fa5ae833d000000000000000000000000000000000000000000000000000000005f523360045260245260445260645ffd5b7fb2ac6be3000000000000000000000000000000000000000000000000000000005f523360045260245260445ffd5b7ff53d8645000000000000000000000000000000000000000000000000000000005f523360045260245ffd5b7f37ed32e8000000000000000000000000000000000000000000000000000000005f5260045ffd5b346100c1575f6003193601126100c157602060405173ffffffffffffffffffffffffffffffffffffffff7f0000000000000000000000000000000000000000000000000000000000000000168152f35b346100c15760406003193601126100c15761032c610b54565b6024359073ffffffffffffffffffffffffffffffffffffffff7f00000000000000000000000000000000000000000000000000000000000000001633036103fa57602073ffffffffffffffffffffffffffffffffffffffff7fb053a79cce9170b9bcffafb599dd7e9fcba32cf5f486ff4e72b9e55a415beb7c921692835f525f8252600160405f20016fffffffffffffffffffffffffffffffff808316167fffffffffffffffffffffffffffffffff00000000000000000000000000000000825416179055604051908152a2005b7f0e717980000000000000000000000000000000000000000000000000000000005f523360045260245ffd5b346100c15760206003193601126100c15773ffffffffffffffffffffffffffffffffffffffff610454610b54565b165f525f60205260405f20546fffffffffffffffffffffffffffffffff8160801c9116036fffffffffffffffffffffffffffffffff81116104ac576020906fffffffffffffffffffffffffffffffff60405191168152f35b7f4e487b71000000000000000000000000000000000000000000000000000000005f52601160045260245ffd5b5f6003193601126100c15734156105ee57335f525f60205260405f20805490610521610517346fffffffffffffffffffffffffffffffff8516610b84565b9260801c83610b77565b7f0000000000000000000000000000000000000000000000000000000000000000908181106105bc5750506fffffffffffffffffffffffffffffffff808316167fffffffffffffffffffffffffffffffff000000000000000000000000000000008254161790556040519034825260208201527f1449c6dd7851abc30abf37f57715f492010519147cc2652fbc38202c18a6ee9060403392a2005b7f8c05da37000000000000000000000000000000000000000000000000000000005f523360045260245260445260645ffd5b7f1f2a2005000000000000000000000000000000000000000000000000000000005f5260045ffd5b346100c1575f6003193601126100c157602060405167ffffffffffffffff7f0000000000000000000000000000000000000000000000000000000000000000168152f35b346100c15760206003193601126100c15760043580156105ee57335f525f60205260405f208054908160801c9160018201906106ac846fffffffffffffffffffffffffffffffff808554169316610b77565b90808211156108c7576106bf9082610b77565b8086116108945750846106d191610b77565b8015158061086b575b610818575067ffffffffffffffff7f00000000000000000000000000000000000000000000000000000000000000001667ffffffffffffffff4216019167ffffffffffffffff83116104ac57836107df9261079487936fffffffffffffffffffffffffffffffff6107548667ffffffffffffffff9a610b84565b82546fffffffffffffffffffffffffffffffff16911660801b7fffffffffffffffffffffffffffffffff0000000000000000000000000000000016179055565b80547fffffffffffffffff0000000000000000ffffffffffffffffffffffffffffffff77ffffffffffffffff000000000000000000000000000000008760801b169116179055610b84565b60405193845260208401521660408201527fad45e73f3869206cbe603af99c45463bc0a13c481e99d8a2efd93c7d64f2814b60603392a2005b7f8c05da37000000000000000000000000000000000000000000000000000000005f52336004526024527f000000000000000000000000000000000000000000000000000000000000000060445260645ffd5b507f000000000000000000000000000000000000000000000000000000000000000081106106da565b857f393f9c80000000000000000000000000000000000000000000000000000000005f523360045260245260445260645ffd5b505f6106bf565b346100c15760206003193601126100c15773ffffffffffffffffffffffffffffffffffffffff6108fc610b54565b165f525f602052608060405f2067ffffffffffffffff60018254920154604051926fffffffffffffffffffffffffffffffff81168452841c60208401526fffffffffffffffffffffffffffffffff81166040840152831c166060820152f35b346100c15760406003193601126100c157610974610b54565b6024357f000000000000000000000000000000000000000000000000000000000000000073ffffffffffffffffffffffffffffffffffffffff811633036103fa5760ff5f5c1661029b5773ffffffffffffffffffffffffffffffffffffffff60209360017fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff005f5c16175f5d16805f525f84527fdf265bfb52299e38254430e6ece4cdeb6f81588779612f5fcb3ed971a10a972b6040805f206fffffffffffffffffffffffffffffffff815416958681105f14610b4957610a55908097610b77565b906fffffffffffffffffffffffffffffffff82166fffffffffffffffffffffffffffffffff81167fffffffffffffffffffffffffffffffff0000000000000000000000000000000083541617825582825460801c11610b03575b505081519086825287820152a28180610af3575b50507fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff005f5c165f5d604051908152f35b610afc91610b91565b8281610ac3565b81546fffffffffffffffffffffffffffffffff1660809190911b7fffffffffffffffffffffffffffffffff00000000000000000000000000000000161790558780610aaf565b50610a558680610b77565b6004359073ffffffffffffffffffffffffffffffffffffffff821682036100c157565b919082039182116104ac57565b919082018092116104ac57565b5f80808085855af13d15610c7b573d67ffffffffffffffff8111610c4e57604051907fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe0603f81601f8401160116820182811067ffffffffffffffff821117610c4e5760405281525f60203d92013e5b15610c09575050565b73ffffffffffffffffffffffffffffffffffffffff907f1c43b976000000000000000000000000000000000000000000000000000000005f521660045260245260445ffd5b7f4e487b71000000000000000000000000000000000000000000000000000000005f52604160045260245ffd5b610c0056' as const;

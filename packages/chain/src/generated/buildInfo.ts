@@ -23,9 +23,10 @@ export const contractsBuildInfo = {
       }
     }
   },
-  "sourcesSha256": "0x7272aec15d61016d76ac99ebdfa54fe8edefe5a21d028b9eaf2799850400b3f1",
+  "sourcesSha256": "0xb1945095363092089c631dab23f8478aa50742c154628737186cbf55f6497919",
   "contracts": [
     "CircuitRegistry",
+    "Groth16Batch",
     "TenderMarket",
     "TenderStaking"
   ]

@@ -1,0 +1,293 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {ICircuitRegistry} from "./ICircuitRegistry.sol";
+import {ITenderStaking} from "./ITenderStaking.sol";
+
+/// @title Tender market
+/// @notice Requester escrow, batch settlement of Groth16 proofs with one randomized pairing check,
+/// per-batch result roots, and slashing of provers who signed invalid proofs.
+/// @dev EIP-712 domain: name "Tender", version "1", the chain id, verifyingContract = this market.
+/// A job's id is the EIP-712 digest of its `JobRequest` (see `jobIdOf`).
+interface ITenderMarket {
+    /// @notice A requester's signed request (EIP-712 type
+    /// `JobRequest(address requester,bytes32 circuitId,bytes32 inputHash,uint256 maxFee,uint64 deadline,uint256 nonce)`).
+    struct JobRequest {
+        address requester;
+        bytes32 circuitId;
+        bytes32 inputHash;
+        uint256 maxFee;
+        uint64 deadline;
+        uint256 nonce;
+    }
+
+    /// @notice A prover's signed proof submission (EIP-712 type
+    /// `ProofSubmission(bytes32 jobId,bytes32 circuitId,bytes32 proofHash,bytes32 publicSignalsHash,address prover)`).
+    struct ProofSubmission {
+        bytes32 jobId;
+        bytes32 circuitId;
+        bytes32 proofHash;
+        bytes32 publicSignalsHash;
+        address prover;
+    }
+
+    /// @notice A Groth16 proof; `b` in EIP-197 order (imaginary part first).
+    struct Groth16Proof {
+        uint256[2] a;
+        uint256[2][2] b;
+        uint256[2] c;
+    }
+
+    /// @notice The market's fixed parameters.
+    struct MarketParams {
+        /// market fee on prover earnings, in bps
+        uint16 feeBps;
+        /// share of a prover's stake one invalid proof costs, in bps
+        uint16 slashBps;
+        /// share of a slash paid to the challenger, in bps
+        uint16 challengerShareBps;
+        /// share of a slash paid to the job's requester, in bps (the rest goes to the treasury)
+        uint16 requesterShareBps;
+        /// seconds between an unstake request and its withdrawal (staking)
+        uint64 unstakeDelay;
+        /// least active stake of a prover, in wei (staking)
+        uint256 minimumStake;
+    }
+
+    // ---------------------------------------------------------------- errors
+
+    /// @notice The amount is zero where a positive amount is required.
+    error ZeroAmount();
+    /// @notice An address parameter is zero.
+    error ZeroAddress();
+    /// @notice A basis-point parameter is above 10,000 (or two shares add up to more).
+    error InvalidBps(uint256 value);
+    /// @notice The caller is not the owner.
+    error NotOwner(address caller);
+    /// @notice The caller is not an operator.
+    error NotOperator(address caller);
+    /// @notice Two arrays that go together differ in length.
+    error LengthMismatch(uint256 left, uint256 right);
+    /// @notice ETH arrived from someone other than the staking contract without `deposit`.
+    error UnexpectedEther(address sender);
+    /// @notice An account's balance is too small for a withdrawal or a batch's charges.
+    error InsufficientBalance(address account, uint256 balance, uint256 needed);
+    /// @notice Sending ETH failed.
+    error TransferFailed(address to, uint256 amount);
+    /// @notice The batch encoding is malformed at (or around) `offset` bytes into the batch.
+    error MalformedBatch(uint256 offset);
+    /// @notice The batch holds no items.
+    error EmptyBatch();
+    /// @notice The circuit is not in the registry.
+    error CircuitNotRegistered(bytes32 circuitId);
+    /// @notice The verification key in calldata does not hash to the registered one.
+    error VerificationKeyMismatch(bytes32 circuitId, bytes32 registered, bytes32 given);
+    /// @notice The batched pairing check failed: at least one proof in the batch is invalid.
+    error BatchVerificationFailed();
+    /// @notice The request's deadline has passed.
+    error RequestExpired(bytes32 jobId, uint64 deadline);
+    /// @notice The price charged is above the request's maximum fee.
+    error PriceAboveMaxFee(bytes32 jobId, uint256 price, uint256 maxFee);
+    /// @notice The request signature is not the requester's (or is malleable).
+    error InvalidRequestSignature(bytes32 jobId, address requester);
+    /// @notice The requester's nonce was already used (or invalidated).
+    error NonceAlreadyUsed(address requester, uint256 nonce);
+    /// @notice There is no batch with this id.
+    error UnknownBatch(uint256 batchId);
+    /// @notice Too little gas left to run a verification whose failure would be acted upon.
+    error InsufficientGas(uint256 gasLeft, uint256 needed);
+    /// @notice The submission's job id is not the request's.
+    error JobMismatch(bytes32 submitted, bytes32 computed);
+    /// @notice The submission's circuit is not the request's.
+    error CircuitMismatch(bytes32 requested, bytes32 submitted);
+    /// @notice The proof does not hash to the signed proof hash.
+    error ProofHashMismatch(bytes32 signed, bytes32 computed);
+    /// @notice The public signals do not hash to the signed public-signals hash.
+    error PublicSignalsHashMismatch(bytes32 signed, bytes32 computed);
+    /// @notice The submission signature is not the prover's (or is malleable).
+    error InvalidProverSignature(address prover);
+    /// @notice The proof verifies: a valid proof is never slashed.
+    error ProofIsValid(bytes32 jobId);
+    /// @notice This prover was already slashed for this job.
+    error AlreadySlashed(bytes32 jobId, address prover);
+    /// @notice The prover has no stake to slash.
+    error NothingToSlash(address prover);
+
+    // ---------------------------------------------------------------- events
+
+    /// @notice ETH was added to `account`'s balance.
+    event Deposited(address indexed account, address indexed from, uint256 amount);
+    /// @notice `account` withdrew ETH from its balance.
+    event Withdrawn(address indexed account, uint256 amount);
+    /// @notice A batch was verified, paid and recorded.
+    /// @param batchId the batch's id (1, 2, …)
+    /// @param root the Merkle root of its results
+    /// @param jobs the number of jobs in it
+    /// @param charged wei taken from requesters
+    /// @param fee wei of it that went to the treasury
+    event BatchSettled(
+        uint256 indexed batchId, bytes32 root, uint256 jobs, uint256 charged, uint256 fee, address indexed operator
+    );
+    /// @notice A prover was slashed for a signed invalid proof.
+    event ProverSlashed(
+        bytes32 indexed jobId,
+        address indexed prover,
+        address indexed challenger,
+        uint256 amount,
+        uint256 toChallenger,
+        uint256 toRequester,
+        uint256 toTreasury
+    );
+    /// @notice A requester invalidated nonces (`mask` bits of word `wordPos`).
+    event NoncesInvalidated(address indexed requester, uint256 wordPos, uint256 mask);
+    /// @notice An operator was enabled or disabled.
+    event OperatorSet(address indexed operator, bool enabled);
+    /// @notice The owner changed.
+    event OwnershipTransferred(address indexed previousOwner, address indexed newOwner);
+
+    // ---------------------------------------------------------------- escrow
+
+    /// @notice Adds `msg.value` to the caller's balance.
+    function deposit() external payable;
+
+    /// @notice Adds `msg.value` to `account`'s balance.
+    function depositFor(address account) external payable;
+
+    /// @notice Sends `amount` of the caller's balance to the caller.
+    function withdraw(uint256 amount) external;
+
+    /// @notice The account's balance: requester escrow, prover earnings, slash shares and fees alike.
+    function balanceOf(address account) external view returns (uint256);
+
+    // ---------------------------------------------------------------- settlement
+
+    /// @notice Verifies every proof of a batch with one randomized pairing check, charges each
+    /// requester and pays each prover (netted per account, minus the market fee), marks the request
+    /// nonces used and records the batch's result root. Operators only.
+    /// @param batch the packed batch (layout in contracts/README.md; built by `@tender/chain`)
+    /// @return batchId the new batch's id
+    function settleBatch(bytes calldata batch) external returns (uint256 batchId);
+
+    /// @notice Verifies a batch of proofs (verification-only layout, see contracts/README.md) against
+    /// the registered keys; reverts with `BatchVerificationFailed` unless every proof is valid.
+    function verifyBatch(bytes calldata proofs) external view;
+
+    /// @notice Verifies one Groth16 proof against `vk` (not checked against the registry).
+    /// Malformed points, out-of-range signals and a wrong signal count make it false.
+    function verifyProof(
+        ICircuitRegistry.VerifyingKey calldata vk,
+        Groth16Proof calldata proof,
+        uint256[] calldata publicSignals
+    ) external view returns (bool);
+
+    // ---------------------------------------------------------------- slashing
+
+    /// @notice Slashes `submission.prover` for a signed proof that does not verify: checks the
+    /// request matches the job, the key matches the registry, the proof and signals match the signed
+    /// hashes and the prover's signature, then that the proof fails. Pays shares of the slashed stake
+    /// to the caller (challenger), the requester and the treasury. Once per (job, prover).
+    /// @param proverSignature 65-byte (r, s, v) or 64-byte EIP-2098 signature over `submission`
+    /// @return slashed wei taken from the prover's stake
+    function slash(
+        JobRequest calldata request,
+        ProofSubmission calldata submission,
+        bytes calldata proverSignature,
+        Groth16Proof calldata proof,
+        uint256[] calldata publicSignals,
+        ICircuitRegistry.VerifyingKey calldata vk
+    ) external returns (uint256 slashed);
+
+    /// @notice Whether `prover` was already slashed for `jobId`.
+    function isSlashed(bytes32 jobId, address prover) external view returns (bool);
+
+    // ---------------------------------------------------------------- results
+
+    /// @notice The number of settled batches (the latest batch id).
+    function batchCount() external view returns (uint256);
+
+    /// @notice The result root of a batch; reverts with `UnknownBatch` for an unknown id.
+    function batchRoot(uint256 batchId) external view returns (bytes32);
+
+    /// @notice Whether (jobId, circuitId, publicSignalsHash) is a result of batch `batchId`, given
+    /// the sibling hashes from the leaf up (sorted-pair Merkle tree, see contracts/README.md).
+    function verifyInclusion(
+        uint256 batchId,
+        bytes32 jobId,
+        bytes32 circuitId,
+        bytes32 publicSignalsHash,
+        bytes32[] calldata proof
+    ) external view returns (bool);
+
+    /// @notice The Merkle leaf of one result: `keccak256(abi.encode(jobId, circuitId, publicSignalsHash))`.
+    function resultLeaf(bytes32 jobId, bytes32 circuitId, bytes32 publicSignalsHash)
+        external
+        pure
+        returns (bytes32);
+
+    // ---------------------------------------------------------------- requests and nonces
+
+    /// @notice A job's id: the EIP-712 digest of its request on this market.
+    function jobIdOf(JobRequest calldata request) external view returns (bytes32);
+
+    /// @notice The EIP-712 digest a prover signs for a submission.
+    function submissionDigest(ProofSubmission calldata submission) external view returns (bytes32);
+
+    /// @notice Whether a requester's nonce was used by a settled job or invalidated.
+    function isNonceUsed(address requester, uint256 nonce) external view returns (bool);
+
+    /// @notice One 256-nonce word of a requester's nonce bitmap (bit `nonce & 255` of word `nonce >> 8`).
+    function nonceBitmap(address requester, uint256 wordPos) external view returns (uint256);
+
+    /// @notice Marks the caller's nonces in `mask` of word `wordPos` as used (cancels unsettled requests).
+    function invalidateNonces(uint256 wordPos, uint256 mask) external;
+
+    // ---------------------------------------------------------------- roles and configuration
+
+    /// @notice Sets the stake the staking contract keeps locked for each prover's open assignments
+    /// (absolute amounts, so the call is idempotent). Operators only.
+    function setStakeLocks(address[] calldata provers, uint256[] calldata amounts) external;
+
+    /// @notice Enables or disables a settlement operator. Owner only.
+    function setOperator(address operator, bool enabled) external;
+
+    /// @notice Hands the market to a new owner. Owner only.
+    function transferOwnership(address newOwner) external;
+
+    /// @notice The owner (manages operators).
+    function owner() external view returns (address);
+
+    /// @notice Whether `account` may settle batches and set stake locks.
+    function isOperator(address account) external view returns (bool);
+
+    /// @notice The account that receives fees and the treasury share of slashes.
+    function treasury() external view returns (address);
+
+    /// @notice The market's fixed parameters.
+    function params() external view returns (MarketParams memory);
+
+    /// @notice The circuit registry.
+    function registry() external view returns (ICircuitRegistry);
+
+    /// @notice The staking contract (created by this market's constructor).
+    function staking() external view returns (ITenderStaking);
+
+    /// @notice The block in which the market was deployed.
+    function deployedAtBlock() external view returns (uint256);
+
+    /// @notice The EIP-712 domain separator.
+    function domainSeparator() external view returns (bytes32);
+
+    /// @notice EIP-5267 domain description.
+    function eip712Domain()
+        external
+        view
+        returns (
+            bytes1 fields,
+            string memory name,
+            string memory version,
+            uint256 chainId,
+            address verifyingContract,
+            bytes32 salt,
+            uint256[] memory extensions
+        );
+}

@@ -1,0 +1,115 @@
+import { type Address, type Hex, hashTypedData } from 'viem';
+
+/** Tender's EIP-712 domain name and version (the market contract uses the same). */
+export const TENDER_EIP712_NAME = 'Tender';
+export const TENDER_EIP712_VERSION = '1';
+
+/** An EIP-712 domain of one Tender market. */
+export interface TenderDomain {
+  name: typeof TENDER_EIP712_NAME;
+  version: typeof TENDER_EIP712_VERSION;
+  chainId: number;
+  verifyingContract: Address;
+}
+
+/** The EIP-712 domain of the market at `market` on chain `chainId`. */
+export function tenderDomain(chainId: number, market: Address): TenderDomain {
+  return { name: TENDER_EIP712_NAME, version: TENDER_EIP712_VERSION, chainId, verifyingContract: market };
+}
+
+/**
+ * `JobRequest(address requester,bytes32 circuitId,bytes32 inputHash,uint256 maxFee,uint64 deadline,uint256 nonce)`,
+ * signed by the requester so the market may charge its escrow. viem `types` object.
+ */
+export const jobRequestTypes = {
+  JobRequest: [
+    { name: 'requester', type: 'address' },
+    { name: 'circuitId', type: 'bytes32' },
+    { name: 'inputHash', type: 'bytes32' },
+    { name: 'maxFee', type: 'uint256' },
+    { name: 'deadline', type: 'uint64' },
+    { name: 'nonce', type: 'uint256' },
+  ],
+} as const;
+
+/**
+ * `ProofSubmission(bytes32 jobId,bytes32 circuitId,bytes32 proofHash,bytes32 publicSignalsHash,address prover)`,
+ * signed by the prover with its proof; an invalid one is slashing evidence.
+ */
+export const proofSubmissionTypes = {
+  ProofSubmission: [
+    { name: 'jobId', type: 'bytes32' },
+    { name: 'circuitId', type: 'bytes32' },
+    { name: 'proofHash', type: 'bytes32' },
+    { name: 'publicSignalsHash', type: 'bytes32' },
+    { name: 'prover', type: 'address' },
+  ],
+} as const;
+
+/**
+ * `Bid(bytes32 jobId,uint256 price,uint64 etaMs,uint64 expiresAt,address prover)` — off-chain only
+ * (auctions run in the api); same domain as the others.
+ */
+export const bidTypes = {
+  Bid: [
+    { name: 'jobId', type: 'bytes32' },
+    { name: 'price', type: 'uint256' },
+    { name: 'etaMs', type: 'uint64' },
+    { name: 'expiresAt', type: 'uint64' },
+    { name: 'prover', type: 'address' },
+  ],
+} as const;
+
+/** A requester's job request (amounts in wei, deadline in unix seconds). */
+export interface JobRequest {
+  requester: Address;
+  circuitId: Hex;
+  inputHash: Hex;
+  maxFee: bigint;
+  deadline: bigint;
+  nonce: bigint;
+}
+
+/** A prover's proof submission. */
+export interface ProofSubmission {
+  jobId: Hex;
+  circuitId: Hex;
+  proofHash: Hex;
+  publicSignalsHash: Hex;
+  prover: Address;
+}
+
+/** A prover's sealed bid (off-chain). */
+export interface Bid {
+  jobId: Hex;
+  price: bigint;
+  etaMs: bigint;
+  expiresAt: bigint;
+  prover: Address;
+}
+
+/**
+ * A job's id: the EIP-712 digest of its request under the market's domain — exactly what the
+ * requester signs and what `TenderMarket.jobIdOf` returns. Unique per chain and market.
+ *
+ * @example
+ * const jobId = jobIdOf(tenderDomain(31337, market), request);
+ */
+export function jobIdOf(domain: TenderDomain, request: JobRequest): Hex {
+  return hashTypedData({ domain, types: jobRequestTypes, primaryType: 'JobRequest', message: request });
+}
+
+/** The EIP-712 digest a prover signs for a submission (`TenderMarket.submissionDigest`). */
+export function proofSubmissionDigest(domain: TenderDomain, submission: ProofSubmission): Hex {
+  return hashTypedData({
+    domain,
+    types: proofSubmissionTypes,
+    primaryType: 'ProofSubmission',
+    message: submission,
+  });
+}
+
+/** The EIP-712 digest a prover signs for a bid. */
+export function bidDigest(domain: TenderDomain, bid: Bid): Hex {
+  return hashTypedData({ domain, types: bidTypes, primaryType: 'Bid', message: bid });
+}
