@@ -58,6 +58,9 @@ export const errorCodes = {
   // chain (packages/chain): TENDER_CHAIN_REVERTED carries the custom error name and args in details
   TENDER_CHAIN_DEPLOY_FAILED: 500,
   TENDER_CHAIN_REVERTED: 502,
+  // settlement (apps/aggregator, packages/market batches/settlement/slashes/indexer/webhooks)
+  TENDER_SETTLEMENT_FAILED: 502,
+  TENDER_WEBHOOK_FAILED: 502,
   // circuits (packages/circuits)
   TENDER_MODEL_INVALID: 400,
   TENDER_MODEL_UNSUPPORTED: 422,
