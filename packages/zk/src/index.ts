@@ -52,4 +52,5 @@ export type {
   VerificationKey,
 } from './types.ts';
 export { terminateCurves, verifyProof } from './verify.ts';
+export { sameVerificationKey, vkeyFromZkey } from './vkeyFromZkey.ts';
 export { WitnessCalculator } from './witnessCalculator.ts';
