@@ -21,4 +21,6 @@ export interface ApiContext {
   sessionSecret: string;
   /** The public base URL of the api (for SIWE domain checks and links). */
   publicUrl: string;
+  /** `TENDER_OPERATOR_TOKEN`: bearer token of the operator API and /metrics; unset = open to loopback clients only. */
+  operatorToken?: string;
 }
