@@ -61,6 +61,8 @@ export const errorCodes = {
   // settlement (apps/aggregator, packages/market batches/settlement/slashes/indexer/webhooks)
   TENDER_SETTLEMENT_FAILED: 502,
   TENDER_WEBHOOK_FAILED: 502,
+  // prover worker (apps/prover)
+  TENDER_PROVER_BACKEND_FAILED: 502,
   // circuits (packages/circuits)
   TENDER_MODEL_INVALID: 400,
   TENDER_MODEL_UNSUPPORTED: 422,
