@@ -1,5 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { ApiContext } from '../context.ts';
+import { dashboardRoutes } from './dashboard.ts';
+import { metricsRoutes } from './metrics.ts';
+import { operatorRoutes } from './operator.ts';
 
 /** A module of /v1 routes: registers its routes on `app` using `ctx`. */
 export type RouteModule = (app: FastifyInstance, ctx: ApiContext) => void | Promise<void>;
@@ -8,4 +11,4 @@ export type RouteModule = (app: FastifyInstance, ctx: ApiContext) => void | Prom
  * Every /v1 route module, in registration order. Add yours here (one line);
  * keep handlers thin: they validate with schemas and call @tender/market services.
  */
-export const routeModules: RouteModule[] = [];
+export const routeModules: RouteModule[] = [metricsRoutes, operatorRoutes, dashboardRoutes];
