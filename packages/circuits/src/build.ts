@@ -24,6 +24,8 @@ export const GENERATOR_VERSION = 'tender-mlp-circom-v1';
 export interface BuildOptions {
   /** `public` (default): weights are constants; `private`: weights are private inputs. */
   mode?: ModelMode;
+  /** Also output the logits as public signals (see `generateCircom`); for tests and debugging. */
+  exposeLogits?: boolean;
   /** Cache root (default `<repo>/.tender/cache/circuits`). */
   cacheDir?: string;
   /** Powers-of-tau file for the setup (default: the smallest development ptau that fits). */
@@ -36,7 +38,7 @@ export interface BuildOptions {
 
 /** A model circuit generated and compiled (cached by the source's hash). */
 export interface CompiledModelCircuit {
-  /** `<model>` for public mode, `<model>-private` for private mode. */
+  /** `<model>` for public mode, `<model>-private` for private mode (`-logits` appended when exposed). */
   name: string;
   model: QuantizedModel;
   mode: ModelMode;
@@ -94,16 +96,18 @@ function paths(dir: string) {
  * the source's content hash and written atomically, so a second call (in
  * this or any process) is instant and concurrent builds never collide.
  * Throws `TENDER_MODEL_UNSUPPORTED` when the compiled constraint count
- * differs from the predicted budget (a generator bug).
+ * differs from the predicted budget (a generator bug; not checked with
+ * `exposeLogits`, whose extra outputs may keep a few linear constraints).
  */
 export async function compileModelCircuit(
   model: QuantizedModel,
   opts: BuildOptions = {},
 ): Promise<CompiledModelCircuit> {
   const mode = opts.mode ?? 'public';
-  const generated = generateCircom(model, { mode });
+  const exposeLogits = opts.exposeLogits ?? false;
+  const generated = generateCircom(model, { mode, exposeLogits });
   const sourceHash = createHash('sha256').update(`${GENERATOR_VERSION}\n${generated.source}`).digest('hex');
-  const name = mode === 'public' ? model.name : `${model.name}-private`;
+  const name = `${model.name}${mode === 'public' ? '' : '-private'}${exposeLogits ? '-logits' : ''}`;
   const dir = path.join(opts.cacheDir ?? circuitsCacheDir, `${name}-${sourceHash.slice(0, 16)}`);
   const p = paths(dir);
   if (!(await exists(p.factsPath))) {
@@ -135,7 +139,8 @@ export async function compileModelCircuit(
     }
   }
   const facts = JSON.parse(await readFile(p.factsPath, 'utf8')) as CompiledFacts;
-  if (facts.constraints !== generated.budget.total) {
+  // Exposed logits are outputs that --O2 cannot always substitute away, so only the plain circuit is held to the budget.
+  if (!exposeLogits && facts.constraints !== generated.budget.total) {
     throw new TenderError(
       'TENDER_MODEL_UNSUPPORTED',
       `circuit ${name} has ${facts.constraints} constraints, the generator predicted ${generated.budget.total}`,

@@ -73,7 +73,8 @@ export function constraintBudget(
     parameterRangeChecks = widths.reduce((a, w) => a + rangeCheckCost(w), 0);
     modelCommitment = chainCost(packLayout(widths).elements, false);
     model.layers.forEach((layer, li) => {
-      const live = li === 0 ? layer.inputs : ranges.hidden[li - 1]!.filter((x) => x.gadget !== 'zero').length;
+      const live =
+        li === 0 ? layer.inputs : ranges.hidden[li - 1]!.filter((x) => x.gadget !== 'constant').length;
       multiplications += live * layer.outputs;
     });
   }
@@ -84,8 +85,10 @@ export function constraintBudget(
       else if (neuron.gadget === 'rescale') hidden += neuron.bits;
     }
   }
+  // one boolean per class, one product per logit that is not a constant, the gap range checks
   const classes = ranges.argmax.logits.length;
-  const argmax = 2 * classes + ranges.argmax.diffBits.reduce((a, b) => a + b, 0);
+  const varying = ranges.argmax.logits.filter((l) => l.lo !== l.hi).length;
+  const argmax = classes + varying + ranges.argmax.diffBits.reduce((a, b) => a + b, 0);
   const total =
     inputRangeChecks +
     inputCommitment +

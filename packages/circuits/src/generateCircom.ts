@@ -18,6 +18,18 @@ export interface GeneratedCircuit {
   publicSignalNames: string[];
 }
 
+/** Options of {@link generateCircom}. */
+export interface GenerateOptions {
+  /** `public` (default): weights are circuit constants; `private`: weights are private inputs. */
+  mode?: ModelMode;
+  /**
+   * Also output the logits as public signals `logits[k]` (after the others).
+   * Tests use it to compare every logit with the reference; it costs up to
+   * one constraint per class and reveals the scores.
+   */
+  exposeLogits?: boolean;
+}
+
 /** Terms per emitted `+=` line: circom2 crashed on single expressions with hundreds of terms. */
 const TERMS_PER_LINE = 8;
 
@@ -88,8 +100,8 @@ function gadgetLines(
   shift: number,
 ): { lines: string[]; out: string } {
   switch (neuron.gadget) {
-    case 'zero':
-      return { lines: [], out: '0' };
+    case 'constant':
+      return { lines: [], out: neuron.y.lo.toString() };
     case 'identity':
       return { lines: [], out: z };
     case 'rescale':
@@ -121,8 +133,9 @@ function gadgetLines(
  * @example
  * const { source, budget } = generateCircom(model, { mode: 'public' });
  */
-export function generateCircom(model: QuantizedModel, opts: { mode?: ModelMode } = {}): GeneratedCircuit {
+export function generateCircom(model: QuantizedModel, opts: GenerateOptions = {}): GeneratedCircuit {
   const mode = opts.mode ?? 'public';
+  const classes = model.layers.at(-1)!.outputs;
   const ranges = analyzeRanges(model, mode);
   const budget = constraintBudget(model, mode, ranges);
   const n = inputSize(model);
@@ -137,6 +150,10 @@ export function generateCircom(model: QuantizedModel, opts: { mode?: ModelMode }
     publicSignalNames.push('modelCommitment');
   }
   decl.push(...publicSignalNames.map((s) => `signal output ${s};`));
+  if (opts.exposeLogits) {
+    decl.push(`signal output logits[${classes}];`);
+    publicSignalNames.push(...Array.from({ length: classes }, (_, k) => `logits[${k}]`));
+  }
 
   body.push('// inputs: each pixel is range-checked to its width, so the packing below is injective');
   body.push(`component pixelBits[${n}];`);
@@ -180,42 +197,44 @@ export function generateCircom(model: QuantizedModel, opts: { mode?: ModelMode }
     body.push(...wChain.lines, `modelCommitment <== ${wChain.out};`);
   }
 
-  // dense layers
-  let xs: (string | null)[] = Array.from({ length: n }, (_, i) => `pixels[${i}]`);
+  // dense layers; an input is a signal expression or a constant the range analysis proved
+  let xs: ({ expr: string } | { value: bigint })[] = Array.from({ length: n }, (_, i) => ({
+    expr: `pixels[${i}]`,
+  }));
   const last = model.layers.length - 1;
   model.layers.forEach((layer, li) => {
     const isLast = li === last;
-    const outName = isLast ? 'logits' : `act${li}`;
+    const outName = isLast ? 'scores' : `act${li}`;
     body.push(
-      `// layer ${li}: dense ${layer.inputs} -> ${layer.outputs}${isLast ? ' (logits)' : ', ReLU, >> ' + layer.shift}`,
+      `// layer ${li}: dense ${layer.inputs} -> ${layer.outputs}${isLast ? ' (logits)' : `, ReLU, >> ${layer.shift}`}`,
     );
     body.push(`signal ${outName}[${layer.outputs}];`);
-    const live = xs.map((x, i) => (x === null ? -1 : i)).filter((i) => i >= 0);
-    if (mode === 'private' && live.length > 0)
+    const live = xs.flatMap((x, i) => ('expr' in x ? [{ i, expr: x.expr }] : []));
+    const fixed = xs.flatMap((x, i) => ('value' in x && x.value !== 0n ? [{ i, value: x.value }] : []));
+    if (mode === 'private' && live.length > 0) {
       body.push(`signal prod${li}[${layer.outputs}][${live.length}];`);
-    const next: (string | null)[] = [];
+    }
+    const next: typeof xs = [];
     for (let o = 0; o < layer.outputs; o++) {
       const neuron = isLast ? undefined : ranges.hidden[li]![o]!;
       const zName = `z${li}_${o}`;
-      if (neuron?.gadget === 'zero') {
-        body.push(`${outName}[${o}] <== 0;`);
-        next.push(null);
+      if (neuron?.gadget === 'constant') {
+        body.push(`${outName}[${o}] <== ${neuron.y.lo};`);
+        next.push({ value: neuron.y.lo });
         continue;
       }
       if (mode === 'public') {
-        const terms = live
-          .filter((i) => layer.weights[o]![i] !== 0)
-          .map((i) => ({ coef: BigInt(layer.weights[o]![i]!), expr: xs[i]! }));
-        body.push(...sumVar(zName, String(layer.bias[o]!), terms));
+        const w = layer.weights[o]!;
+        const bias = fixed.reduce((a, f) => a + BigInt(w[f.i]!) * f.value, BigInt(layer.bias[o]!));
+        const terms = live.filter((x) => w[x.i] !== 0).map((x) => ({ coef: BigInt(w[x.i]!), expr: x.expr }));
+        body.push(...sumVar(zName, bias.toString(), terms));
       } else {
-        body.push(...live.map((i, k) => `prod${li}[${o}][${k}] <== w${li}[${o}][${i}] * ${xs[i]!};`));
-        body.push(
-          ...sumVar(
-            zName,
-            `b${li}[${o}]`,
-            live.map((_, k) => ({ coef: 1n, expr: `prod${li}[${o}][${k}]` })),
-          ),
-        );
+        body.push(...live.map((x, k) => `prod${li}[${o}][${k}] <== w${li}[${o}][${x.i}] * ${x.expr};`));
+        const terms = [
+          ...live.map((_, k) => ({ coef: 1n, expr: `prod${li}[${o}][${k}]` })),
+          ...fixed.map((f) => ({ coef: f.value, expr: `w${li}[${o}][${f.i}]` })),
+        ];
+        body.push(...sumVar(zName, `b${li}[${o}]`, terms));
       }
       if (isLast) {
         body.push(`${outName}[${o}] <== ${zName};`);
@@ -223,13 +242,12 @@ export function generateCircom(model: QuantizedModel, opts: { mode?: ModelMode }
       }
       const g = gadgetLines(`relu${li}_${o}`, zName, neuron!, layer.shift);
       body.push(...g.lines, `${outName}[${o}] <== ${g.out};`);
-      next.push(`${outName}[${o}]`);
+      next.push({ expr: `${outName}[${o}]` });
     }
     xs = next;
   });
 
   // argmax: one-hot selector, the selected logit beats every lower index and ties every higher one
-  const classes = model.layers[last]!.outputs;
   body.push('// argmax (lowest index wins a tie): sel is one-hot at the prediction c, and for every k');
   body.push('// L[c] - L[k] - [k < c] is range-checked to be non-negative');
   body.push(
@@ -242,17 +260,18 @@ export function generateCircom(model: QuantizedModel, opts: { mode?: ModelMode }
   body.push(
     '// witness only: circom compares field elements as signed values',
     `var values[${classes}];`,
-    `for (var k = 0; k < ${classes}; k++) values[k] = logits[k];`,
+    `for (var k = 0; k < ${classes}; k++) values[k] = scores[k];`,
     `var top = tenderArgmax(${classes}, values);`,
   );
   body.push(`for (var k = 0; k < ${classes}; k++) {`);
   body.push('    sel[k] <-- k == top ? 1 : 0;');
   body.push('    sel[k] * (sel[k] - 1) === 0;', '    selSum += sel[k];', '    pred += k * sel[k];');
-  body.push('    selLogit[k] <== sel[k] * logits[k];', '    best += selLogit[k];', '}');
+  body.push('    selLogit[k] <== sel[k] * scores[k];', '    best += selLogit[k];', '}');
   body.push('selSum === 1;', 'prediction <== pred;');
+  if (opts.exposeLogits) body.push(`for (var k = 0; k < ${classes}; k++) logits[k] <== scores[k];`);
   for (let k = 0; k < classes; k++) {
     const later = Array.from({ length: classes - 1 - k }, (_, m) => ` - sel[${k + 1 + m}]`).join('');
-    const gap = `best - logits[${k}]${later}`;
+    const gap = `best - scores[${k}]${later}`;
     const d = ranges.argmax.diffBits[k]!;
     if (d === 0) body.push(`${gap} === 0;`);
     else body.push(`component gap${k} = TenderBits(${d});`, `gap${k}.in <== ${gap};`);

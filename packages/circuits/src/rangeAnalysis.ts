@@ -17,7 +17,8 @@ export interface Interval {
 /**
  * The gadget a hidden neuron needs, decided from its pre-activation range `z`
  * and the layer's shift `s`:
- * - `zero`: the output is always 0 (z < 2^s whenever z ≥ 0); no constraints;
+ * - `constant`: the output takes one value for every input (e.g. always 0
+ *   because z < 2^s whenever z ≥ 0); emitted as that constant, no constraints;
  * - `identity`: z ≥ 0 always and s = 0, the output is z itself; no constraints;
  * - `rescale`: z ≥ 0 always, s > 0: z is decomposed into `bits` bits and the
  *   output is the top bits; `bits` constraints;
@@ -25,14 +26,14 @@ export interface Interval {
  *   bits, the top bit is the sign, the output is sign · (bits s..bits-2);
  *   `bits + 1` constraints.
  */
-export type NeuronGadget = 'zero' | 'identity' | 'rescale' | 'relu';
+export type NeuronGadget = 'constant' | 'identity' | 'rescale' | 'relu';
 
 /** Range facts of one hidden neuron. */
 export interface NeuronRange {
   z: Interval;
   y: Interval;
   gadget: NeuronGadget;
-  /** Width of the bit decomposition (0 for `zero` and `identity`). */
+  /** Width of the bit decomposition (0 for `constant` and `identity`). */
   bits: number;
 }
 
@@ -97,14 +98,14 @@ function preActivation(layer: DenseLayer, mode: ModelMode, xs: Interval[]): Inte
 
 function hiddenNeuron(z: Interval, shift: number): NeuronRange {
   const s = BigInt(shift);
-  if (z.hi < 1n << s) return { z, y: { lo: 0n, hi: 0n }, gadget: 'zero', bits: 0 };
+  const y = { lo: z.lo > 0n ? z.lo >> s : 0n, hi: z.hi > 0n ? z.hi >> s : 0n };
+  if (y.lo === y.hi) return { z, y, gadget: 'constant', bits: 0 };
   if (z.lo >= 0n) {
-    const y = { lo: z.lo >> s, hi: z.hi >> s };
     if (shift === 0) return { z, y, gadget: 'identity', bits: 0 };
     return { z, y, gadget: 'rescale', bits: bitLength(z.hi) };
   }
   const k = Math.max(bitLength(z.hi), bitLength(-z.lo - 1n));
-  return { z, y: { lo: 0n, hi: z.hi >> s }, gadget: 'relu', bits: k + 1 };
+  return { z, y, gadget: 'relu', bits: k + 1 };
 }
 
 /**
