@@ -1,0 +1,108 @@
+import { etaMs } from '@tender/core';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { type BidSituation, decideBid, defaultBidPolicy } from './bidDecision.ts';
+
+const now = 1_700_000_000_000;
+const situation = (over: Partial<BidSituation> = {}): BidSituation => ({
+  now,
+  invitation: {
+    maxFee: (10n ** 16n).toString(),
+    jobDeadline: now + 600_000,
+    closesAt: now + 1_000,
+    constraints: 500,
+  },
+  concurrency: 1,
+  running: 0,
+  outstandingBids: 0,
+  maxConstraints: 1_000_000,
+  cached: true,
+  measuredMs: 800,
+  stopping: false,
+  ...over,
+});
+
+describe('decideBid', () => {
+  it('bids its measured time with the safety margin, priced from cost per second plus margin', () => {
+    const d = decideBid(situation());
+    expect(d).toEqual({ bid: true, price: 960_000_000_000n, etaMs: 1_200, provingMsEstimate: 800 });
+  });
+
+  it('never bids beyond capacity: running work and undecided bids both count', () => {
+    expect(decideBid(situation({ running: 1 }))).toEqual({ bid: false, reason: 'at_capacity' });
+    expect(decideBid(situation({ outstandingBids: 1 }))).toEqual({ bid: false, reason: 'at_capacity' });
+    expect(decideBid(situation({ concurrency: 3, running: 1, outstandingBids: 1 })).bid).toBe(true);
+  });
+
+  it('skips circuits larger than it takes, jobs it cannot finish in time, and fees below its price', () => {
+    const inv = situation().invitation;
+    expect(decideBid(situation({ maxConstraints: 100 }))).toEqual({ bid: false, reason: 'too_large' });
+    expect(decideBid(situation({ invitation: { ...inv, jobDeadline: now + 1_500 } }))).toEqual({
+      bid: false,
+      reason: 'too_slow',
+    });
+    expect(decideBid(situation({ invitation: { ...inv, maxFee: '1000' } }))).toEqual({
+      bid: false,
+      reason: 'too_expensive',
+    });
+  });
+
+  it('guesses from the constraint count before it has measured the circuit, and counts the download', () => {
+    const d = decideBid(situation({ measuredMs: null, cached: false }));
+    const guess = defaultBidPolicy.guessBaseMs + 500 * defaultBidPolicy.guessMsPerConstraint;
+    expect(d).toMatchObject({ bid: true, provingMsEstimate: guess });
+    if (d.bid) expect(d.etaMs).toBe(Math.ceil(((guess + defaultBidPolicy.fetchMs) * 15_000) / 10_000));
+  });
+
+  it('does not bid once stopping or after the auction closed', () => {
+    expect(decideBid(situation({ stopping: true }))).toEqual({ bid: false, reason: 'stopping' });
+    expect(decideBid(situation({ now: now + 1_000 }))).toEqual({ bid: false, reason: 'closed' });
+  });
+
+  it('any bid it places respects capacity, the max fee, the floor and the job deadline', () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          concurrency: fc.integer({ min: 1, max: 8 }),
+          running: fc.integer({ min: 0, max: 8 }),
+          outstandingBids: fc.integer({ min: 0, max: 8 }),
+          measuredMs: fc.option(fc.integer({ min: 0, max: 120_000 })),
+          cached: fc.boolean(),
+          maxFee: fc.bigInt({ min: 0n, max: 10n ** 18n }),
+          deadlineIn: fc.integer({ min: 0, max: 600_000 }),
+          floor: fc.bigInt({ min: 0n, max: 10n ** 15n }),
+        }),
+        (r) => {
+          const s = situation({
+            concurrency: r.concurrency,
+            running: r.running,
+            outstandingBids: r.outstandingBids,
+            measuredMs: r.measuredMs,
+            cached: r.cached,
+            invitation: {
+              ...situation().invitation,
+              maxFee: r.maxFee.toString(),
+              jobDeadline: now + r.deadlineIn,
+            },
+          });
+          const d = decideBid(s, { ...defaultBidPolicy, priceFloorWei: r.floor });
+          if (!d.bid) return;
+          expect(r.running + r.outstandingBids).toBeLessThan(r.concurrency);
+          expect(d.price).toBeLessThanOrEqual(r.maxFee);
+          expect(d.price).toBeGreaterThanOrEqual(r.floor);
+          expect(s.invitation.closesAt + d.etaMs).toBeLessThanOrEqual(s.invitation.jobDeadline);
+          expect(d.etaMs).toBeGreaterThanOrEqual(
+            etaMs({
+              provingMsEstimate: d.provingMsEstimate,
+              activeAssignments: 0,
+              concurrency: 1,
+              cached: true,
+              fetchMs: 0,
+              safetyBps: 0,
+            }),
+          );
+        },
+      ),
+    );
+  });
+});
