@@ -4,6 +4,23 @@ export { type CloseAuctionResult, closeAuction } from './auctionsClose.ts';
 export { type MarketPolicies, marketPolicies, provingMemoryMb } from './auctionsPolicy.ts';
 export { type BidView, type PlaceBidInput, placeBid } from './bids.ts';
 export {
+  type CircuitArtifact,
+  type CircuitArtifactKind,
+  circuitArtifact,
+  circuitInputSignals,
+  getCircuitView,
+  listCircuits,
+  loadCircuit,
+  toCircuitView,
+} from './circuits.ts';
+export { type CircuitOnChain, ensureCircuitOnChain, type OperatorWallet } from './circuitsOnChain.ts';
+export {
+  type CircuitUpload,
+  type RegisteredCircuit,
+  registerBuiltinCircuit,
+  registerCircuitArtifacts,
+} from './circuitsRegister.ts';
+export {
   channels,
   type JobEvent,
   type MarketEvents,
@@ -11,8 +28,13 @@ export {
   type ProverEvent,
 } from './events.ts';
 export { awardEvent, invitationEvent, pendingProverEvents } from './invitations.ts';
+export { type SubmitJobInput, submitJob } from './jobs.ts';
+export { cancelJob } from './jobsCancel.ts';
+export { expectedPublicSignals } from './jobsInput.ts';
+export { getJobView, jobNotFound, listJobs, loadJobView, toJobSummary, toJobView } from './jobsView.ts';
 export { defaultMarketConfig, type MarketConfig } from './marketConfig.ts';
 export type { MarketDeps } from './marketDeps.ts';
+export { reserveNonce } from './nonces.ts';
 export { type OperatorMetricsDeps, operatorMetrics } from './operatorMetrics.ts';
 export {
   type OperatorBatchRow,
@@ -45,3 +67,13 @@ export {
 export { type BullmqMarketQueues, bullmqMarketQueues, type MarketQueues } from './queues.ts';
 export { reconcileQueues } from './reconcile.ts';
 export { type EventSubscription, redisMarketEvents, subscribeEvents } from './redisEvents.ts';
+export {
+  apiKeyPrefix,
+  authenticateApiKey,
+  createRequester,
+  ensureDevRequester,
+  generateApiKey,
+  getRequesterView,
+  type RequesterPrincipal,
+  toRequesterView,
+} from './requesters.ts';

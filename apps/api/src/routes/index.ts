@@ -1,8 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { ApiContext } from '../context.ts';
+import { circuitRoutes } from './circuits.ts';
 import { dashboardRoutes } from './dashboard.ts';
+import { jobRoutes } from './jobs.ts';
 import { metricsRoutes } from './metrics.ts';
 import { operatorRoutes } from './operator.ts';
+import { requesterRoutes } from './requesters.ts';
 
 /** A module of /v1 routes: registers its routes on `app` using `ctx`. */
 export type RouteModule = (app: FastifyInstance, ctx: ApiContext) => void | Promise<void>;
@@ -11,4 +14,11 @@ export type RouteModule = (app: FastifyInstance, ctx: ApiContext) => void | Prom
  * Every /v1 route module, in registration order. Add yours here (one line);
  * keep handlers thin: they validate with schemas and call @tender/market services.
  */
-export const routeModules: RouteModule[] = [metricsRoutes, operatorRoutes, dashboardRoutes];
+export const routeModules: RouteModule[] = [
+  metricsRoutes,
+  operatorRoutes,
+  dashboardRoutes,
+  requesterRoutes,
+  circuitRoutes,
+  jobRoutes,
+];

@@ -1,0 +1,403 @@
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import multipart from '@fastify/multipart';
+import { TenderError } from '@tender/core';
+import {
+  type CircuitArtifactKind,
+  circuitArtifact,
+  getCircuitView,
+  listCircuits,
+  registerBuiltinCircuit,
+  registerCircuitArtifacts,
+} from '@tender/market';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ApiContext } from '../context.ts';
+import { requesterAuth, requesterOf, requesterSecurity } from '../plugins/requesterAuth.ts';
+
+/** Largest accepted upload per artifact, bytes. */
+export interface CircuitUploadLimits {
+  wasm: number;
+  zkey: number;
+  vkey: number;
+  r1cs: number;
+  sym: number;
+  /** The `modelCard` (and a `vkey` sent as a text field) JSON text. */
+  field: number;
+}
+
+/** Default upload limits: room for large zkML circuits, nothing unbounded. */
+export const defaultCircuitUploadLimits: CircuitUploadLimits = {
+  wasm: 64 * 2 ** 20,
+  zkey: 2 * 2 ** 30,
+  vkey: 2 ** 20,
+  r1cs: 2 ** 30,
+  sym: 256 * 2 ** 20,
+  field: 2 ** 20,
+};
+
+const FILE_KINDS = ['wasm', 'zkey', 'vkey', 'r1cs', 'sym'] as const;
+type FileKind = (typeof FILE_KINDS)[number];
+const isFileKind = (name: string): name is FileKind => (FILE_KINDS as readonly string[]).includes(name);
+
+const problem = { $ref: 'Problem#' } as const;
+const hex32 = { type: 'string', pattern: '^0x[0-9a-f]{64}$' } as const;
+const artifactSchema = {
+  type: 'object',
+  required: ['sha256', 'size'],
+  properties: { sha256: hex32, size: { type: 'integer' } },
+} as const;
+
+/** JSON schema of a {@link CircuitView}. */
+export const circuitViewSchema = {
+  type: 'object',
+  required: [
+    'id',
+    'name',
+    'builtin',
+    'artifacts',
+    'vkeyHash',
+    'constraints',
+    'publicSignalNames',
+    'inputSignals',
+    'modelCard',
+    'registration',
+    'createdAt',
+  ],
+  properties: {
+    id: hex32,
+    name: { type: 'string' },
+    builtin: { type: 'boolean' },
+    artifacts: {
+      type: 'object',
+      required: ['wasm', 'zkey', 'vkey'],
+      properties: { wasm: artifactSchema, zkey: artifactSchema, vkey: artifactSchema },
+    },
+    vkeyHash: { anyOf: [hex32, { type: 'null' }] },
+    constraints: { type: 'integer' },
+    publicSignalNames: { type: 'array', items: { type: 'string' } },
+    inputSignals: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['name', 'size', 'public'],
+        properties: { name: { type: 'string' }, size: { type: 'integer' }, public: { type: 'boolean' } },
+      },
+    },
+    modelCard: { anyOf: [{ type: 'object', additionalProperties: true }, { type: 'null' }] },
+    registration: {
+      anyOf: [
+        {
+          type: 'object',
+          required: ['txHash', 'registeredAt'],
+          properties: { txHash: { anyOf: [hex32, { type: 'null' }] }, registeredAt: { type: 'string' } },
+        },
+        { type: 'null' },
+      ],
+    },
+    createdAt: { type: 'string' },
+  },
+} as const;
+
+const contentTypes: Record<CircuitArtifactKind, string> = {
+  wasm: 'application/wasm',
+  zkey: 'application/octet-stream',
+  vkey: 'application/json',
+};
+
+/** Counts bytes through; past `limit` it stops passing them on (the rest is drained) and flags it. */
+function byteLimit(limit: number): Transform & { exceeded: boolean } {
+  let seen = 0;
+  const t = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      seen += chunk.length;
+      if (seen > limit) {
+        (t as Transform & { exceeded: boolean }).exceeded = true;
+        return done();
+      }
+      done(null, chunk);
+    },
+  }) as Transform & { exceeded: boolean };
+  t.exceeded = false;
+  return t;
+}
+
+function tooLarge(kind: string, limit: number): TenderError {
+  return new TenderError('TENDER_ARTIFACT_TOO_LARGE', `${kind} is larger than ${limit} bytes`, {
+    details: { kind, limit },
+  });
+}
+
+function fieldError(field: string, message: string): TenderError {
+  return new TenderError('TENDER_VALIDATION_FAILED', `body.${field}: ${message}`, {
+    details: { field: `body.${field}` },
+  });
+}
+
+async function receiveUpload(
+  request: FastifyRequest,
+  ctx: ApiContext,
+  limits: CircuitUploadLimits,
+  reply: FastifyReply,
+) {
+  await mkdir(ctx.artifactsDir, { recursive: true });
+  const tmp = await mkdtemp(path.join(ctx.artifactsDir, '.upload-'));
+  try {
+    const files: Partial<Record<FileKind, string>> = {};
+    const fields: Record<string, string> = {};
+    let failure: TenderError | undefined;
+    for await (const part of request.parts()) {
+      if (part.type === 'file') {
+        const kind = part.fieldname;
+        if (!isFileKind(kind) || files[kind] !== undefined || failure !== undefined) {
+          failure ??= fieldError(kind, isFileKind(kind) ? 'sent twice' : 'is not a circuit artifact');
+          part.file.resume();
+          continue;
+        }
+        const dest = path.join(tmp, kind);
+        const limit = byteLimit(limits[kind]);
+        await pipeline(part.file, limit, createWriteStream(dest));
+        if (limit.exceeded || part.file.truncated) {
+          failure = tooLarge(kind, limits[kind]);
+          continue;
+        }
+        files[kind] = dest;
+      } else {
+        if (part.valueTruncated) failure ??= tooLarge(part.fieldname, limits.field);
+        fields[part.fieldname] = String(part.value);
+      }
+    }
+    if (failure !== undefined) throw failure;
+    if (files.vkey === undefined && fields.vkey !== undefined) {
+      files.vkey = path.join(tmp, 'vkey');
+      await writeFile(files.vkey, fields.vkey);
+    }
+    const name = fields.name;
+    if (name === undefined || name.trim() === '') throw fieldError('name', 'is required');
+    for (const kind of FILE_KINDS) {
+      if (files[kind] === undefined) throw fieldError(kind, 'file is required');
+    }
+    let modelCard: Record<string, unknown> | undefined;
+    if (fields.modelCard !== undefined) {
+      try {
+        modelCard = JSON.parse(fields.modelCard) as Record<string, unknown>;
+      } catch {
+        throw fieldError('modelCard', 'is not JSON');
+      }
+      if (typeof modelCard !== 'object' || modelCard === null || Array.isArray(modelCard)) {
+        throw fieldError('modelCard', 'must be a JSON object');
+      }
+    }
+    const result = await registerCircuitArtifacts(ctx.market, ctx.operator, ctx.artifactsDir, {
+      name,
+      wasmPath: files.wasm as string,
+      zkeyPath: files.zkey as string,
+      vkeyPath: files.vkey as string,
+      r1csPath: files.r1cs as string,
+      symPath: files.sym as string,
+      requesterId: requesterOf(request).requesterId,
+      ...(modelCard === undefined ? {} : { modelCard }),
+    });
+    return reply.code(result.created ? 201 : 200).send(result.circuit);
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+}
+
+/** Parses a single `bytes=` range against `size`; undefined to ignore it, null when unsatisfiable. */
+function parseRange(header: string, size: number): { start: number; end: number } | undefined | null {
+  const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+  if (m === null) return undefined; // multi-range or another unit: serve the whole file
+  const [, from, to] = m as unknown as [string, string, string];
+  if (from === '' && to === '') return undefined;
+  if (from === '') {
+    const suffix = Number(to);
+    if (suffix === 0) return null;
+    return { start: Math.max(0, size - suffix), end: size - 1 };
+  }
+  const start = Number(from);
+  const end = to === '' ? size - 1 : Math.min(Number(to), size - 1);
+  if (start >= size || end < start) return null;
+  return { start, end };
+}
+
+function etagMatches(header: string | undefined, etag: string): boolean {
+  if (header === undefined) return false;
+  return header
+    .split(',')
+    .map((t) => t.trim().replace(/^W\//, ''))
+    .some((t) => t === '*' || t === etag);
+}
+
+/**
+ * The circuit routes with the given upload limits:
+ * - `POST /v1/circuits` (API key): multipart upload — files `wasm`, `zkey`,
+ *   `vkey` (snarkjs JSON; a text field works too), `r1cs` and `sym` (circom's
+ *   outputs: constraint count and signal names come from them), fields `name`
+ *   and optional `modelCard` (JSON) — or JSON `{ "builtin": "mnist" }`.
+ *   201 with the circuit when new, 200 when the same artifacts were registered before.
+ * - `GET /v1/circuits`, `GET /v1/circuits/:id` (public).
+ * - `GET /v1/circuits/:id/artifacts/:kind` (public; `wasm`, `zkey`, `vkey`):
+ *   ETag = the sha256, `If-None-Match` → 304, single `Range` → 206.
+ */
+export function circuitRoutesWith(
+  limits: CircuitUploadLimits,
+): (app: FastifyInstance, ctx: ApiContext) => Promise<void> {
+  return async (app: FastifyInstance, ctx: ApiContext) => {
+    const auth = requesterAuth(app, ctx);
+    await app.register(async (scope) => {
+      await scope.register(multipart, {
+        throwFileSizeLimit: false,
+        limits: {
+          fileSize: Math.max(limits.wasm, limits.zkey, limits.vkey, limits.r1cs, limits.sym) + 1,
+          fieldSize: limits.field,
+          files: FILE_KINDS.length,
+          fields: 4,
+          parts: FILE_KINDS.length + 4,
+        },
+      });
+
+      scope.post(
+        '/v1/circuits',
+        {
+          onRequest: auth,
+          schema: {
+            tags: ['circuits'],
+            summary: 'Register a circuit: multipart upload, or JSON { builtin } for a circuit Tender ships',
+            description:
+              'multipart/form-data: files wasm, zkey, vkey, r1cs, sym; fields name, modelCard (JSON). ' +
+              'The vkey must be the key inside the zkey; artifacts are stored by sha256 and the ' +
+              'verification key is registered on-chain.',
+            security: requesterSecurity,
+            consumes: ['multipart/form-data', 'application/json'],
+            body: {
+              content: {
+                'application/json': {
+                  schema: {
+                    type: 'object',
+                    required: ['builtin'],
+                    additionalProperties: false,
+                    properties: { builtin: { type: 'string', minLength: 1, maxLength: 64 } },
+                  },
+                },
+              },
+            },
+            response: {
+              200: circuitViewSchema,
+              201: circuitViewSchema,
+              400: problem,
+              401: problem,
+              413: problem,
+              422: problem,
+            },
+          },
+        },
+        async (request, reply) => {
+          if (request.isMultipart()) return receiveUpload(request, ctx, limits, reply);
+          const { builtin } = request.body as { builtin: string };
+          const result = await registerBuiltinCircuit(ctx.market, ctx.operator, ctx.artifactsDir, builtin);
+          return reply.code(result.created ? 201 : 200).send(result.circuit);
+        },
+      );
+
+      scope.get(
+        '/v1/circuits',
+        {
+          schema: {
+            tags: ['circuits'],
+            summary: 'Registered circuits, built-in ones first',
+            response: {
+              200: {
+                type: 'object',
+                required: ['items'],
+                properties: { items: { type: 'array', items: circuitViewSchema } },
+              },
+            },
+          },
+        },
+        async () => ({ items: await listCircuits(ctx.market) }),
+      );
+
+      scope.get(
+        '/v1/circuits/:id',
+        {
+          schema: {
+            tags: ['circuits'],
+            summary: 'A circuit: hashes, constraints, signals, model card, on-chain registration',
+            params: {
+              type: 'object',
+              required: ['id'],
+              properties: { id: { type: 'string', maxLength: 66 } },
+            },
+            response: { 200: circuitViewSchema, 404: problem },
+          },
+        },
+        async (request) => getCircuitView(ctx.market, (request.params as { id: string }).id),
+      );
+
+      scope.get(
+        '/v1/circuits/:id/artifacts/:kind',
+        {
+          schema: {
+            tags: ['circuits'],
+            summary: 'Download an artifact (ETag = sha256; If-None-Match and Range supported)',
+            params: {
+              type: 'object',
+              required: ['id', 'kind'],
+              properties: {
+                id: { type: 'string', maxLength: 66 },
+                kind: { type: 'string', enum: ['wasm', 'zkey', 'vkey'] },
+              },
+            },
+            response: {
+              200: { type: 'string', format: 'binary' },
+              206: { type: 'string', format: 'binary' },
+              304: { type: 'null' },
+              404: problem,
+              416: problem,
+            },
+          },
+        },
+        async (request, reply) => {
+          const { id, kind } = request.params as { id: string; kind: CircuitArtifactKind };
+          const artifact = await circuitArtifact(ctx.market, id, kind);
+          const etag = `"${artifact.sha256}"`;
+          reply
+            .header('etag', etag)
+            .header('accept-ranges', 'bytes')
+            .header('cache-control', 'public, max-age=31536000, immutable');
+          if (etagMatches(request.headers['if-none-match'], etag)) return reply.code(304).send();
+          reply.type(contentTypes[kind]);
+          const rangeHeader = request.headers.range;
+          const ifRange = request.headers['if-range'];
+          const range =
+            rangeHeader === undefined || (ifRange !== undefined && ifRange !== etag)
+              ? undefined
+              : parseRange(rangeHeader, artifact.size);
+          if (range === null) {
+            reply.header('content-range', `bytes */${artifact.size}`);
+            throw new TenderError('TENDER_RANGE_NOT_SATISFIABLE', 'range is outside the file', {
+              details: { size: artifact.size, range: rangeHeader },
+            });
+          }
+          if (range === undefined) {
+            reply.header('content-length', artifact.size);
+            return reply.code(200).send(createReadStream(artifact.path));
+          }
+          reply
+            .header('content-range', `bytes ${range.start}-${range.end}/${artifact.size}`)
+            .header('content-length', range.end - range.start + 1);
+          return reply
+            .code(206)
+            .send(createReadStream(artifact.path, { start: range.start, end: range.end }));
+        },
+      );
+    });
+  };
+}
+
+/** The circuit routes with {@link defaultCircuitUploadLimits}. */
+export const circuitRoutes: (app: FastifyInstance, ctx: ApiContext) => Promise<void> =
+  circuitRoutesWith(defaultCircuitUploadLimits);
