@@ -1,3 +1,4 @@
+import { type CachedCompilation, compileCached } from './compileCached.ts';
 import type { QuantizedModel } from './model.ts';
 
 /**
@@ -89,4 +90,16 @@ export function generateBaselineCircom(model: QuantizedModel): string {
     'component main = BaselineMlp();',
     '',
   ].join('\n');
+}
+
+/**
+ * Compiles the baseline circuit of `model` (cached like the model circuits).
+ * For MNIST it is about 90k constraints: more than the largest development
+ * ptau (2^16) holds, so it is compiled and counted but never set up.
+ */
+export function compileBaselineCircuit(
+  model: QuantizedModel,
+  opts: { cacheDir?: string; log?: (message: string) => void } = {},
+): Promise<CachedCompilation> {
+  return compileCached(`${model.name}-baseline`, generateBaselineCircom(model), opts);
 }

@@ -1,24 +1,12 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { TenderError } from '@tender/core';
-import {
-  type CompiledCircuit,
-  compileCircuit,
-  devPtau,
-  type InputSignal,
-  setupGroth16,
-  type VerificationKey,
-} from '@tender/zk';
+import { devPtau, setupGroth16, type VerificationKey } from '@tender/zk';
+import { type CachedCompilation, compileCached } from './compileCached.ts';
 import type { ConstraintBudget } from './constraintBudget.ts';
 import { generateCircom } from './generateCircom.ts';
 import type { QuantizedModel } from './model.ts';
 import { type ModelCard, modelCard } from './modelCard.ts';
-import { circuitsCacheDir, repoRoot } from './paths.ts';
 import type { ModelMode } from './rangeAnalysis.ts';
-
-/** Bumped whenever the generator changes the circuit for the same model. */
-export const GENERATOR_VERSION = 'tender-mlp-circom-v1';
 
 /** Options of {@link compileModelCircuit} and {@link buildModelCircuit}. */
 export interface BuildOptions {
@@ -37,22 +25,11 @@ export interface BuildOptions {
 }
 
 /** A model circuit generated and compiled (cached by the source's hash). */
-export interface CompiledModelCircuit {
+export interface CompiledModelCircuit extends CachedCompilation {
   /** `<model>` for public mode, `<model>-private` for private mode (`-logits` appended when exposed). */
   name: string;
   model: QuantizedModel;
   mode: ModelMode;
-  /** sha256 (hex) of the generator version and the generated source. */
-  sourceHash: string;
-  dir: string;
-  sourcePath: string;
-  r1csPath: string;
-  wasmPath: string;
-  symPath: string;
-  constraints: number;
-  publicSignals: number;
-  publicSignalNames: string[];
-  inputSignals: InputSignal[];
   budget: ConstraintBudget;
 }
 
@@ -64,30 +41,6 @@ export interface BuiltModelCircuit extends CompiledModelCircuit {
   /** The power of tau the circuit needs: 2^power ≥ constraints + public signals + 1. */
   powerNeeded: number;
   card: ModelCard;
-}
-
-type CompiledFacts = Pick<
-  CompiledCircuit,
-  'constraints' | 'publicSignals' | 'publicSignalNames' | 'inputSignals'
->;
-
-const SOURCE = 'circuit.circom';
-
-async function exists(p: string): Promise<boolean> {
-  return stat(p).then(
-    () => true,
-    () => false,
-  );
-}
-
-function paths(dir: string) {
-  return {
-    sourcePath: path.join(dir, SOURCE),
-    r1csPath: path.join(dir, 'circuit.r1cs'),
-    wasmPath: path.join(dir, 'circuit_js', 'circuit.wasm'),
-    symPath: path.join(dir, 'circuit.sym'),
-    factsPath: path.join(dir, 'compiled.json'),
-  };
 }
 
 /**
@@ -106,60 +59,17 @@ export async function compileModelCircuit(
   const mode = opts.mode ?? 'public';
   const exposeLogits = opts.exposeLogits ?? false;
   const generated = generateCircom(model, { mode, exposeLogits });
-  const sourceHash = createHash('sha256').update(`${GENERATOR_VERSION}\n${generated.source}`).digest('hex');
   const name = `${model.name}${mode === 'public' ? '' : '-private'}${exposeLogits ? '-logits' : ''}`;
-  const dir = path.join(opts.cacheDir ?? circuitsCacheDir, `${name}-${sourceHash.slice(0, 16)}`);
-  const p = paths(dir);
-  if (!(await exists(p.factsPath))) {
-    opts.log?.(`compiling ${name} (${generated.budget.total} constraints expected)`);
-    const work = `${dir}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
-    const w = paths(work);
-    await mkdir(work, { recursive: true });
-    try {
-      await writeFile(w.sourcePath, generated.source);
-      const compiled = await compileCircuit({
-        source: w.sourcePath,
-        outDir: work,
-        includePaths: [path.join(repoRoot, 'node_modules')],
-        optimize: 'O2',
-      });
-      const facts: CompiledFacts = {
-        constraints: compiled.constraints,
-        publicSignals: compiled.publicSignals,
-        publicSignalNames: compiled.publicSignalNames,
-        inputSignals: compiled.inputSignals,
-      };
-      await writeFile(w.factsPath, `${JSON.stringify(facts, null, 2)}\n`);
-      await rename(work, dir).catch((error: NodeJS.ErrnoException) => {
-        // Another process finished the same build first: keep theirs.
-        if (error.code !== 'ENOTEMPTY' && error.code !== 'EEXIST') throw error;
-      });
-    } finally {
-      await rm(work, { recursive: true, force: true });
-    }
-  }
-  const facts = JSON.parse(await readFile(p.factsPath, 'utf8')) as CompiledFacts;
+  const compiled = await compileCached(name, generated.source, opts);
   // Exposed logits are outputs that --O2 cannot always substitute away, so only the plain circuit is held to the budget.
-  if (!exposeLogits && facts.constraints !== generated.budget.total) {
+  if (!exposeLogits && compiled.constraints !== generated.budget.total) {
     throw new TenderError(
       'TENDER_MODEL_UNSUPPORTED',
-      `circuit ${name} has ${facts.constraints} constraints, the generator predicted ${generated.budget.total}`,
-      { details: { name, dir } },
+      `circuit ${name} has ${compiled.constraints} constraints, the generator predicted ${generated.budget.total}`,
+      { details: { name, dir: compiled.dir } },
     );
   }
-  return {
-    name,
-    model,
-    mode,
-    sourceHash,
-    dir,
-    sourcePath: p.sourcePath,
-    r1csPath: p.r1csPath,
-    wasmPath: p.wasmPath,
-    symPath: p.symPath,
-    ...facts,
-    budget: generated.budget,
-  };
+  return { name, model, mode, ...compiled, budget: generated.budget };
 }
 
 /** The smallest development ptau power (12, 15 or 16) that holds `constraints + publicSignals + 1` rows. */

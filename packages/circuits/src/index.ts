@@ -1,3 +1,4 @@
+export { compileBaselineCircuit, generateBaselineCircom } from './baselineCircom.ts';
 export {
   type BuildOptions,
   type BuiltModelCircuit,
@@ -5,7 +6,6 @@ export {
   type CompiledModelCircuit,
   compileModelCircuit,
   devPtauPowerFor,
-  GENERATOR_VERSION,
 } from './build.ts';
 export {
   type BuiltinCircuit,
@@ -16,6 +16,7 @@ export {
   loadModel,
 } from './builtinCircuits.ts';
 export { checkInput, inputCommitment, modelCommitment, modelParameters, packInput } from './commitments.ts';
+export { type CachedCompilation, compileCached, GENERATOR_VERSION } from './compileCached.ts';
 export { type ConstraintBudget, constraintBudget, poseidonConstraints } from './constraintBudget.ts';
 export { type GeneratedCircuit, generateCircom } from './generateCircom.ts';
 export { type Digit, loadMnist, MNIST_SIDE, quantizePixels } from './mnistData.ts';
