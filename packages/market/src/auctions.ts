@@ -37,10 +37,11 @@ class StaleRound extends Error {}
  * each gets an `invitation` event, and the round's close is queued at
  * `min(now + auctionWindowMs, job deadline)`.
  *
- * No eligible prover: the round still opens, empty, and closes at once; the
+ * No eligible prover: the round still opens, empty, for the usual window; its
  * close finds no bid and schedules the next round with core's backoff
  * (1 s, 2 s, 4 s … 60 s) until the job's deadline — provers that come online
- * meanwhile are invited to the next round.
+ * meanwhile are invited to the next round. (Every round lasting a full window
+ * is what makes core's re-auction schedule end.)
  *
  * @throws TenderError `TENDER_JOB_NOT_FOUND`, `TENDER_VALIDATION_FAILED` (bad round, job without on-chain id).
  */
@@ -85,8 +86,7 @@ export async function openAuction(
   );
   const idByAddress = new Map(pool.map((p) => [p.row.address, p.row.id]));
   const invitedProverIds = ranked.map((p) => idByAddress.get(p.address.toLowerCase()) as string);
-  const closesAt =
-    invitedProverIds.length === 0 ? now : auctionClosesAt(now, job.deadline.getTime(), policies.deadlines);
+  const closesAt = auctionClosesAt(now, job.deadline.getTime(), policies.deadlines);
   const at = new Date(now);
 
   let opened: { auctionId: string; job: Job };
