@@ -1,10 +1,15 @@
 import type { FastifyInstance } from 'fastify';
 import type { ApiContext } from '../context.ts';
+import { assignmentRoutes } from './assignments.ts';
+import { auctionRoutes } from './auctions.ts';
 import { circuitRoutes } from './circuits.ts';
 import { dashboardRoutes } from './dashboard.ts';
 import { jobRoutes } from './jobs.ts';
 import { metricsRoutes } from './metrics.ts';
 import { operatorRoutes } from './operator.ts';
+import { proofRoutes } from './proofs.ts';
+import { proverSessionRoutes } from './proverSession.ts';
+import { proverRoutes } from './provers.ts';
 import { requesterRoutes } from './requesters.ts';
 
 /** A module of /v1 routes: registers its routes on `app` using `ctx`. */
@@ -21,4 +26,9 @@ export const routeModules: RouteModule[] = [
   requesterRoutes,
   circuitRoutes,
   jobRoutes,
+  proverSessionRoutes,
+  proverRoutes,
+  auctionRoutes,
+  proofRoutes,
+  assignmentRoutes,
 ];
