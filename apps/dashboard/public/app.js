@@ -224,13 +224,22 @@ function renderSlashes(o) {
       h('td', {}, badge(s.status)),
       h('td', {}, hex(s.proverAddress)),
       h('td', {}, h('code', { title: s.jobId }, shortId(s.jobId))),
-      h('td', { class: 'num' }, wei(s.slashedWei)),
-      h('td', { class: 'num' }, wei(s.challengerRewardWei)),
-      h('td', {}, s.txHash ? hex(s.txHash, 6) : h('span', { class: 'muted' }, '—')),
+      h(
+        'td',
+        {
+          class: 'num',
+          title:
+            s.slashedWei === null
+              ? undefined
+              : `${s.slashedWei} wei slashed: ${s.challengerRewardWei ?? '?'} wei to the challenger, ${s.requesterRewardWei ?? '?'} wei to the requester`,
+        },
+        formatWei(s.slashedWei),
+      ),
+      h('td', {}, s.txHash ? hex(s.txHash) : h('span', { class: 'muted' }, '—')),
       h('td', {}, time(s.createdAt)),
     ),
   );
-  fillTable('slashes', rows, 'No slashes. Every proof so far was honest.', 8);
+  fillTable('slashes', rows, 'No slashes. Every proof so far was honest.', 7);
 }
 
 function render(o) {
