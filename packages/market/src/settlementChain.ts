@@ -5,6 +5,7 @@ export { revertErrorName, toChainError } from '../../chain/src/chainError.ts';
 export {
   type JobRequest,
   jobIdOf,
+  jobRequestTypes,
   type ProofSubmission,
   proofSubmissionDigest,
   proofSubmissionTypes,
