@@ -24,7 +24,11 @@ describe('requester API keys', () => {
     const { requester, apiKey } = await createRequester(deps(), { name: 'acme', address: address(1) });
     expect(apiKey).toMatch(/^tnd_[0-9a-f]{12}_[A-Za-z0-9_-]{43}$/);
     const principal = await authenticateApiKey(deps(), apiKey);
-    expect(principal).toMatchObject({ requesterId: requester.id, name: 'acme', address: address(1).toLowerCase() });
+    expect(principal).toMatchObject({
+      requesterId: requester.id,
+      name: 'acme',
+      address: address(1).toLowerCase(),
+    });
     const rows = await db.prisma.apiKey.findMany({ where: { requesterId: requester.id } });
     expect(rows).toHaveLength(1);
     expect(rows[0]?.prefix).toBe(apiKeyPrefix(apiKey));
@@ -45,7 +49,9 @@ describe('requester API keys', () => {
       details: { reason: 'expired' },
     });
     await db.prisma.apiKey.update({ where: { prefix }, data: { expiresAt: null, revokedAt: new Date(now) } });
-    await expect(authenticateApiKey(deps(), apiKey)).rejects.toMatchObject({ details: { reason: 'revoked' } });
+    await expect(authenticateApiKey(deps(), apiKey)).rejects.toMatchObject({
+      details: { reason: 'revoked' },
+    });
   });
 
   it('refuses a second requester with the same address, and an address that is not one', async () => {

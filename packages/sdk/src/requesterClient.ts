@@ -34,7 +34,10 @@ export interface CircuitFiles {
   name: string;
   wasm: CircuitFile;
   zkey: CircuitFile;
-  /** The verification key (snarkjs JSON) as bytes, a Blob or the parsed object. */
+  /**
+   * The verification key (snarkjs JSON) as bytes, a Blob or the parsed object. The circuit id
+   * covers the bytes sent: an object is sent as `JSON.stringify(vkey)`.
+   */
   vkey: CircuitFile | Record<string, unknown>;
   r1cs: CircuitFile;
   sym: CircuitFile;

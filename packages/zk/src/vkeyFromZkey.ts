@@ -1,3 +1,4 @@
+import { open } from 'node:fs/promises';
 import { TenderError } from '@tender/core';
 import { zKey } from 'snarkjs';
 import { toSolidityVerifyingKey, vkeyHash } from './calldata.ts';
@@ -16,6 +17,19 @@ import type { VerificationKey } from './types.ts';
  * if (!sameVerificationKey(fromZkey, uploadedVkey)) throw …;
  */
 export async function vkeyFromZkey(zkeyPath: string): Promise<VerificationKey> {
+  // Checked first: snarkjs leaves the file open when it throws on a foreign file.
+  const fh = await open(zkeyPath, 'r');
+  const magic = Buffer.alloc(4);
+  try {
+    await fh.read(magic, 0, 4, 0);
+  } finally {
+    await fh.close();
+  }
+  if (magic.toString('latin1') !== 'zkey') {
+    throw new TenderError('TENDER_ARTIFACT_INVALID', 'not a valid Groth16 zkey file', {
+      details: { kind: 'zkey', reason: 'bad magic' },
+    });
+  }
   let vkey: VerificationKey;
   try {
     vkey = await zKey.exportVerificationKey(zkeyPath);
