@@ -2,6 +2,15 @@ export { type AssignmentDeadlineResult, abandonAssignment, assignmentDeadline } 
 export { expireJob, type OpenAuctionResult, openAuction } from './auctions.ts';
 export { type CloseAuctionResult, closeAuction } from './auctionsClose.ts';
 export { type MarketPolicies, marketPolicies, provingMemoryMb } from './auctionsPolicy.ts';
+export { type Batcher, type BatcherOptions, type BatcherTick, createBatcher } from './batches.ts';
+export { claimJobsForBatch, type ProvenBacklog, provenBacklog } from './batchesClaim.ts';
+export {
+  type LoadedVkey,
+  loadSettlementCandidates,
+  type SettlementCandidate,
+  VkeyCache,
+} from './batchesLoad.ts';
+export { parkJobOutOfBatch, rejectProofInBatch } from './batchesReject.ts';
 export { type BidView, type PlaceBidInput, placeBid } from './bids.ts';
 export {
   type CircuitArtifact,
@@ -27,6 +36,7 @@ export {
   type OperatorEvent,
   type ProverEvent,
 } from './events.ts';
+export { type IndexerOptions, type IndexPass, indexChainEvents } from './indexer.ts';
 export { awardEvent, invitationEvent, pendingProverEvents } from './invitations.ts';
 export { type SubmitJobInput, submitJob } from './jobs.ts';
 export { cancelJob } from './jobsCancel.ts';
@@ -77,3 +87,30 @@ export {
   type RequesterPrincipal,
   toRequesterView,
 } from './requesters.ts';
+export { type BatchOutcome, type SettlementContext, settleBatchRow } from './settlement.ts';
+export { type ConfirmedBatch, recordSettledBatch, verifiedWebhookPayload } from './settlementRecord.ts';
+export {
+  type OnBroadcast,
+  type OperatorCall,
+  type SentTransaction,
+  SettlementSender,
+  type SettlementSenderOptions,
+} from './settlementSender.ts';
+export {
+  runSlasher,
+  type SlashEvidenceRecord,
+  type SlasherContext,
+  type SlasherPass,
+  slashEvidenceHash,
+  slashEvidenceRecord,
+} from './slashes.ts';
+export {
+  createWebhookDelivery,
+  deliverWebhook,
+  enqueueWebhook,
+  type NewWebhook,
+  requeuePendingWebhooks,
+  type WebhookDeliveryOptions,
+  type WebhookOutcome,
+  webhookSignature,
+} from './webhooks.ts';
