@@ -46,7 +46,8 @@ export async function metricsRoutes(app: FastifyInstance, ctx: ApiContext): Prom
   const startedAtMs = Date.now();
   const requests = new OperatorRequestMetrics();
   app.addHook('onResponse', async (request, reply) => {
-    if (reply.getHeader('content-type')?.toString().startsWith('text/event-stream')) return;
+    // an event stream's "latency" is how long the client stayed: not a request time
+    if (String(reply.raw.getHeader('content-type') ?? '').startsWith('text/event-stream')) return;
     requests.observe({
       method: request.method,
       route: request.routeOptions.url ?? 'unmatched',

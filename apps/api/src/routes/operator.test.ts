@@ -135,6 +135,9 @@ describe('operator api', () => {
     const data = /data: (.*)\n\n/.exec(text)?.[1];
     expect(JSON.parse(data!)).toEqual(event);
     controller.abort();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const metrics = await api.inject({ method: 'GET', url: '/metrics' });
+    expect(metrics.body).not.toContain('route="/v1/operator/events"');
 
     const fastRes = await fetch(url(fast));
     const fastReader = fastRes.body!.getReader();
@@ -188,8 +191,16 @@ describe('dashboard files', () => {
     expect(page.body).toContain('data-metric="jobs-total"');
     const script = await api.inject({ method: 'GET', url: '/dashboard/app.js' });
     expect(script.headers['content-type']).toContain('javascript');
-    const openapi = (await api.inject({ method: 'GET', url: '/openapi.json' })).json();
+  });
+
+  it('documents the operator routes and /metrics in OpenAPI, and hides the static files', async () => {
+    const api = await app();
+    const openapiRes = await api.inject({ method: 'GET', url: '/openapi.json' });
+    expect(openapiRes.statusCode, openapiRes.body).toBe(200);
+    const openapi = openapiRes.json();
     expect(openapi.paths['/v1/operator/overview']).toBeDefined();
     expect(openapi.paths['/dashboard/*']).toBeUndefined();
+    expect(openapi.paths['/v1/operator/events']).toBeDefined();
+    expect(openapi.paths['/metrics']).toBeDefined();
   });
 });

@@ -272,12 +272,11 @@ export function createOperatorRoutes(options: OperatorRoutesOptions = {}) {
           });
         }
         reply.hijack();
-        raw.writeHead(200, {
-          'content-type': 'text/event-stream; charset=utf-8',
-          'cache-control': 'no-cache, no-transform',
-          connection: 'keep-alive',
-          'x-accel-buffering': 'no',
-        });
+        raw.setHeader('content-type', 'text/event-stream; charset=utf-8');
+        raw.setHeader('cache-control', 'no-cache, no-transform');
+        raw.setHeader('connection', 'keep-alive');
+        raw.setHeader('x-accel-buffering', 'no');
+        raw.writeHead(200);
         write('retry: 3000\n: connected\n\n');
         streams.add(raw);
         const ping = setInterval(() => write(': ping\n\n'), pingMs);
