@@ -3,10 +3,10 @@ import path from 'node:path';
 import {
   type AwardEvent,
   type InvitationEvent,
-  ProverApiError,
   ProverClient,
   type ProverEvent,
   type ProverKind,
+  TenderApiError,
 } from '@tender/sdk';
 import type { CircuitInput } from '@tender/zk';
 import type { LocalAccount } from 'viem';
@@ -244,7 +244,7 @@ export function createProverWorker(opts: ProverWorkerOptions): ProverWorker {
         log('info', 'assignment dropped', { assignmentId, reason: describe(abort.signal.reason) });
         return;
       }
-      if (error instanceof ProverApiError && error.code === 'TENDER_PROOF_INVALID') {
+      if (error instanceof TenderApiError && error.code === 'TENDER_PROOF_INVALID') {
         stats.proofsRejected++;
         log('error', 'proof rejected', { assignmentId, jobId, error: describe(error) });
         return;

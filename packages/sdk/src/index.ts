@@ -1,5 +1,4 @@
 export { canonicalJson, inputHashOf, toWireInput } from './inputHash.ts';
-export { ProverApiError, type ProverProblem, proverApiErrorOf } from './proverApiError.ts';
 export { ProverClient, type ProverClientOptions, type ProverEventsOptions } from './proverClient.ts';
 export { proofHashOf, proofWordsOf, publicSignalsHashOf } from './proverHashes.ts';
 export {
@@ -9,7 +8,7 @@ export {
   type SseMessage,
   sleepUnlessAborted,
 } from './proverSse.ts';
-export { proverBidTypes, proverDomain, proverProofSubmissionTypes } from './proverTypedData.ts';
+export { proverBidTypes, proverProofSubmissionTypes } from './proverTypedData.ts';
 export type {
   ArtifactKind,
   AwardEvent,
@@ -17,7 +16,6 @@ export type {
   CancellationEvent,
   Groth16ProofJson,
   InvitationEvent,
-  MarketInfo,
   ProverCapacity,
   ProverEvent,
   ProverKind,

@@ -6,22 +6,23 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { LocalAccount } from 'viem';
 import { createSiweMessage } from 'viem/siwe';
-import { ProverApiError, proverApiErrorOf } from './proverApiError.ts';
 import { proofHashOf, publicSignalsHashOf } from './proverHashes.ts';
 import { type BackoffOptions, parseSse, proverBackoffMs, sleepUnlessAborted } from './proverSse.ts';
-import { proverBidTypes, proverDomain, proverProofSubmissionTypes } from './proverTypedData.ts';
+import { proverBidTypes, proverProofSubmissionTypes } from './proverTypedData.ts';
 import type {
   ArtifactKind,
   BidReceipt,
   Groth16ProofJson,
   Hex,
   InvitationEvent,
-  MarketInfo,
   ProverCapacity,
   ProverEvent,
   ProverProfile,
   ProverSession,
 } from './proverTypes.ts';
+import { TenderApiError } from './requesterErrors.ts';
+import { marketDomain } from './requesterTypedData.ts';
+import type { MarketView } from './requesterTypes.ts';
 
 /** Options of {@link ProverClient}. */
 export interface ProverClientOptions {
@@ -73,7 +74,7 @@ export class ProverClient {
   readonly #fetch: typeof fetch;
   #session: ProverSession | undefined;
   #signingIn: Promise<ProverSession> | undefined;
-  #market: Promise<MarketInfo> | undefined;
+  #market: Promise<MarketView> | undefined;
 
   constructor(opts: ProverClientOptions) {
     this.baseUrl = opts.baseUrl.replace(/\/+$/, '');
@@ -87,8 +88,8 @@ export class ProverClient {
   }
 
   /** `GET /v1/market`: chain id and contract addresses (cached after the first call). */
-  market(): Promise<MarketInfo> {
-    this.#market ??= this.#json<MarketInfo>('GET', '/v1/market', undefined, false).catch((error) => {
+  market(): Promise<MarketView> {
+    this.#market ??= this.#json<MarketView>('GET', '/v1/market', undefined, false).catch((error) => {
       this.#market = undefined;
       throw error;
     });
@@ -203,7 +204,7 @@ export class ProverClient {
     const { chainId, market } = await this.market();
     const expiresAt = terms.expiresAt ?? Math.ceil(invitation.closesAt / 1000) + 120;
     const signature = await this.account.signTypedData({
-      domain: proverDomain(chainId, market),
+      domain: marketDomain(chainId, market),
       types: proverBidTypes,
       primaryType: 'Bid',
       message: {
@@ -226,7 +227,7 @@ export class ProverClient {
    * Signs and submits a proof: EIP-712 `ProofSubmission(jobId = chainJobId,
    * circuitId, proofHash, publicSignalsHash, prover)` with the hashes computed
    * as the contract does ({@link proofHashOf}, {@link publicSignalsHashOf}).
-   * Throws a {@link ProverApiError} with code `TENDER_PROOF_INVALID` (422)
+   * Throws a {@link TenderApiError} with code `TENDER_PROOF_INVALID` (422)
    * when the api rejects the proof.
    */
   async submitProof(
@@ -238,7 +239,7 @@ export class ProverClient {
   ): Promise<{ status: 'valid' }> {
     const { chainId, market } = await this.market();
     const signature = await this.account.signTypedData({
-      domain: proverDomain(chainId, market),
+      domain: marketDomain(chainId, market),
       types: proverProofSubmissionTypes,
       primaryType: 'ProofSubmission',
       message: {
@@ -266,7 +267,7 @@ export class ProverClient {
    * `cacheDir` as `<sha256>.<ext>` and returns its path. The bytes' sha256
    * must equal the response's ETag and the hash the circuit lists for that
    * artifact (`GET /v1/circuits/:id`); otherwise nothing is kept and a
-   * `ProverApiError` with code `TENDER_ARTIFACT_INVALID` is thrown. An
+   * `TenderApiError` with code `TENDER_ARTIFACT_INVALID` is thrown. An
    * artifact already in the cache is not downloaded again.
    */
   async downloadArtifact(circuitId: string, kind: ArtifactKind, cacheDir: string): Promise<string> {
@@ -297,7 +298,7 @@ export class ProverClient {
       const actual = hash.digest('hex');
       const want = expected ?? etag;
       if (!want || actual !== want || (etag && etag !== actual)) {
-        throw new ProverApiError({
+        throw new TenderApiError({
           status: 422,
           code: 'TENDER_ARTIFACT_INVALID',
           detail: `${kind} of circuit ${circuitId} does not match its sha256`,
@@ -339,7 +340,7 @@ export class ProverClient {
         this.#session = undefined;
         continue;
       }
-      throw await proverApiErrorOf(res);
+      throw await TenderApiError.fromResponse(res);
     }
   }
 

@@ -1,12 +1,4 @@
-import type { Hex } from './proverTypes.ts';
-
-/**
- * Tender's EIP-712 domain, name `Tender`, version `1`, for the market contract
- * `market` on chain `chainId` (the same domain the contract and api use).
- */
-export function proverDomain(chainId: number, market: Hex) {
-  return { name: 'Tender', version: '1', chainId, verifyingContract: market } as const;
-}
+// Prover typed data; the domain is `marketDomain` (requesterTypedData.ts), shared by every Tender signature.
 
 /** `Bid(bytes32 jobId,uint256 price,uint64 etaMs,uint64 expiresAt,address prover)`. */
 export const proverBidTypes = {

@@ -102,13 +102,6 @@ export interface Groth16ProofJson {
   curve?: string;
 }
 
-/** `GET /v1/market`: the chain and contracts of this marketplace (the EIP-712 domain comes from it). */
-export interface MarketInfo {
-  chainId: number;
-  market: Hex;
-  [field: string]: unknown;
-}
-
 /** A prover session (`POST /v1/provers/session`). */
 export interface ProverSession {
   token: string;

@@ -10,9 +10,9 @@ import { createMarketHarness, type MarketHarness } from '@tender/market/testing'
 import {
   type AwardEvent,
   type InvitationEvent,
-  ProverApiError,
   ProverClient,
   type ProverEvent,
+  TenderApiError,
 } from '@tender/sdk';
 import { calculateWitness, circuitIdOf, hashArtifacts, Prover } from '@tender/zk';
 import type { FastifyInstance } from 'fastify';
@@ -280,7 +280,7 @@ describe('prover registration', () => {
     const error = await client(bob)
       .register({ kind: 'cpu', maxConcurrency: 1, memoryMb: 4096, maxConstraints: 100_000 })
       .catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(ProverApiError);
+    expect(error).toBeInstanceOf(TenderApiError);
     expect(error).toMatchObject({ status: 403, code: 'TENDER_INSUFFICIENT_STAKE' });
   });
 
