@@ -10,9 +10,6 @@ declare module 'fastify' {
   }
 }
 
-/** OpenAPI security requirement of requester routes (scheme `requesterApiKey`: HTTP bearer). */
-export const requesterSecurity = [{ requesterApiKey: [] }];
-
 /**
  * An `onRequest` hook for requester routes: reads `Authorization: Bearer
  * tnd_…`, resolves it to its requester (`authenticateApiKey`) and sets

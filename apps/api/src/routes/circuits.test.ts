@@ -242,3 +242,23 @@ describe('GET /v1/circuits/:id/artifacts/:kind', () => {
     expect((await fetch(`${baseUrl}/v1/circuits/${hashes.circuitId}/artifacts/r1cs`)).status).toBe(400);
   });
 });
+
+describe('OpenAPI', () => {
+  it('documents the requester routes', async () => {
+    const res = await fetch(`${baseUrl}/openapi.json`);
+    expect(res.status).toBe(200);
+    const { paths } = (await res.json()) as { paths: Record<string, Record<string, unknown>> };
+    for (const path of [
+      '/v1/market',
+      '/v1/requesters/me/nonces',
+      '/v1/circuits',
+      '/v1/circuits/{id}/artifacts/{kind}',
+      '/v1/jobs',
+      '/v1/jobs/{id}',
+      '/v1/jobs/{id}/events',
+    ]) {
+      expect(paths[path], path).toBeDefined();
+    }
+    expect(paths['/v1/jobs/{id}']?.delete).toBeDefined();
+  });
+});

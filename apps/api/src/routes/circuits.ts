@@ -15,7 +15,7 @@ import {
 } from '@tender/market';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiContext } from '../context.ts';
-import { requesterAuth, requesterOf, requesterSecurity } from '../plugins/requesterAuth.ts';
+import { requesterAuth, requesterOf } from '../plugins/requesterAuth.ts';
 
 /** Largest accepted upload per artifact, bytes. */
 export interface CircuitUploadLimits {
@@ -270,7 +270,6 @@ export function circuitRoutesWith(
               'multipart/form-data: files wasm, zkey, vkey, r1cs, sym; fields name, modelCard (JSON). ' +
               'The vkey must be the key inside the zkey; artifacts are stored by sha256 and the ' +
               'verification key is registered on-chain.',
-            security: requesterSecurity,
             consumes: ['multipart/form-data', 'application/json'],
             body: {
               content: {

@@ -13,7 +13,7 @@ import { type JobStatusEvent, terminalJobStatuses } from '@tender/sdk';
 import type { FastifyInstance } from 'fastify';
 import type { Hex } from 'viem';
 import type { ApiContext } from '../context.ts';
-import { requesterAuth, requesterOf, requesterSecurity } from '../plugins/requesterAuth.ts';
+import { requesterAuth, requesterOf } from '../plugins/requesterAuth.ts';
 
 /** How often an idle job event stream gets a keep-alive comment (ms). */
 export const SSE_HEARTBEAT_MS = 15_000;
@@ -177,7 +177,6 @@ export async function jobRoutes(app: FastifyInstance, ctx: ApiContext): Promise<
           'requestSignature is the requester’s EIP-712 signature (domain Tender/1/chainId/market) of ' +
           'JobRequest(requester, circuitId, inputHash = keccak256(canonical JSON of input), maxFee, deadline, nonce). ' +
           'maxFee and nonce are decimal strings; deadline is unix seconds.',
-        security: requesterSecurity,
         headers: {
           type: 'object',
           properties: { 'idempotency-key': { type: 'string', minLength: 1, maxLength: 255 } },
@@ -238,7 +237,6 @@ export async function jobRoutes(app: FastifyInstance, ctx: ApiContext): Promise<
       schema: {
         tags: ['jobs'],
         summary: 'Your jobs, newest first',
-        security: requesterSecurity,
         querystring: {
           type: 'object',
           additionalProperties: false,
@@ -280,7 +278,6 @@ export async function jobRoutes(app: FastifyInstance, ctx: ApiContext): Promise<
         tags: ['jobs'],
         summary:
           'A job: status, rounds, prover, price, proof, and once settled its batch and inclusion proof',
-        security: requesterSecurity,
         params: jobParams,
         response: { 200: jobViewSchema, 401: problem, 404: problem },
       },
@@ -296,7 +293,6 @@ export async function jobRoutes(app: FastifyInstance, ctx: ApiContext): Promise<
       schema: {
         tags: ['jobs'],
         summary: 'Cancel a job that is not yet awarded (submitted or auctioning)',
-        security: requesterSecurity,
         params: jobParams,
         response: { 200: jobViewSchema, 401: problem, 404: problem, 409: problem },
       },
@@ -315,7 +311,6 @@ export async function jobRoutes(app: FastifyInstance, ctx: ApiContext): Promise<
         description:
           'text/event-stream; each event is `event: status` with JSON data { type, jobId, status, at (ms), round?, detail? }. ' +
           'A `: ping` comment every 15 s; the stream ends after a final status (verified, expired, cancelled, rejected).',
-        security: requesterSecurity,
         produces: ['text/event-stream'],
         params: jobParams,
         response: { 200: { type: 'string' }, 401: problem, 404: problem },

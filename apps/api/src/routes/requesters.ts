@@ -2,7 +2,7 @@ import { getRequesterView, reserveNonce } from '@tender/market';
 import type { MarketView } from '@tender/sdk';
 import type { FastifyInstance } from 'fastify';
 import type { ApiContext } from '../context.ts';
-import { requesterAuth, requesterOf, requesterSecurity } from '../plugins/requesterAuth.ts';
+import { requesterAuth, requesterOf } from '../plugins/requesterAuth.ts';
 
 const problem = { $ref: 'Problem#' } as const;
 const address = { type: 'string', pattern: '^0x[0-9a-fA-F]{40}$' } as const;
@@ -69,7 +69,6 @@ export async function requesterRoutes(app: FastifyInstance, ctx: ApiContext): Pr
       schema: {
         tags: ['requesters'],
         summary: 'The requester this API key belongs to',
-        security: requesterSecurity,
         response: { 200: requesterSchema, 401: problem },
       },
     },
@@ -83,7 +82,6 @@ export async function requesterRoutes(app: FastifyInstance, ctx: ApiContext): Pr
       schema: {
         tags: ['requesters'],
         summary: 'Reserve the next JobRequest nonce (sign it into your next job request)',
-        security: requesterSecurity,
         response: {
           201: {
             type: 'object',
