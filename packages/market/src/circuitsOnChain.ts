@@ -26,6 +26,9 @@ export interface CircuitOnChain {
   sent: boolean;
 }
 
+/** Registrations from this process go one at a time, so they never race each other for the operator's nonce. */
+let queue: Promise<unknown> = Promise.resolve();
+
 function revertName(error: unknown): string | undefined {
   if (!(error instanceof BaseError)) return undefined;
   const revert = error.walk((e) => e instanceof ContractFunctionRevertedError);
@@ -45,7 +48,17 @@ function revertName(error: unknown): string | undefined {
  * @example
  * const { vkHash, txHash } = await ensureCircuitOnChain(deps, operator, { circuitId, vkey, metadataHash });
  */
-export async function ensureCircuitOnChain(
+export function ensureCircuitOnChain(
+  deps: Pick<MarketDeps, 'publicClient' | 'deployment'>,
+  operator: OperatorWallet,
+  circuit: { circuitId: Hex; vkey: VerificationKey; metadataHash: Hex },
+): Promise<CircuitOnChain> {
+  const run = queue.then(() => ensureOnce(deps, operator, circuit));
+  queue = run.catch(() => {});
+  return run;
+}
+
+async function ensureOnce(
   deps: Pick<MarketDeps, 'publicClient' | 'deployment'>,
   operator: OperatorWallet,
   circuit: { circuitId: Hex; vkey: VerificationKey; metadataHash: Hex },
