@@ -297,7 +297,7 @@ async function handleRevert(
 
 /**
  * Where a `submitted` batch's transaction went: its receipt by the stored hash, else a
- * `BatchSettled` event of this operator with the batch's root (a replacement we did not record),
+ * `BatchSettled` event with the batch's root (a replacement we did not record),
  * else 'pending' while the node still holds the stored hash, else null (never mined: resend).
  */
 async function findSettlement(
@@ -317,7 +317,6 @@ async function findSettlement(
     address: deps.deployment.addresses.market,
     abi: tenderMarketAbi,
     eventName: 'BatchSettled',
-    args: { operator: ctx.sender.address },
     fromBlock: deps.deployment.blockNumber,
   });
   const match = events.find((e) => e.args.root === root);
