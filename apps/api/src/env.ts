@@ -1,4 +1,4 @@
-import { infraEnv, parseEnv, port } from '@tender/config';
+import { flag, infraEnv, parseEnv, port, privateKey, url } from '@tender/config';
 import { z } from 'zod';
 
 /** The api's environment. Nothing else in the api reads process.env. */
@@ -7,6 +7,16 @@ export const apiEnvSchema = infraEnv.extend({
   PORT: port(8080),
   /** Interface to listen on (0.0.0.0 in containers). */
   HOST: z.string().default('127.0.0.1'),
+  /** Public base URL of the api, as provers reach it (SIWE domain). Default `http://localhost:$PORT`. */
+  TENDER_PUBLIC_URL: url(['http', 'https']).optional(),
+  /** Key of the api's own on-chain writes (circuit registration). Required unless TENDER_DEV=1. */
+  REGISTRAR_PRIVATE_KEY: privateKey.optional(),
+  /** HMAC secret of prover session tokens (share it between api replicas). Dev: generated into the data folder. */
+  TENDER_SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** Bearer token of the operator API, dashboard data and /metrics. Unset: loopback clients only. */
+  TENDER_OPERATOR_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** Development mode: anvil's well-known keys become the defaults. Never on a real network. */
+  TENDER_DEV: flag(false),
 });
 
 /** The parsed api environment. */

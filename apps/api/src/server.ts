@@ -1,16 +1,35 @@
+import { devAccounts } from '@tender/chain';
+import { ConfigError, dataDir } from '@tender/config';
 import { infraFromEnv, runMain } from '@tender/infra';
 import { buildApp } from './app.ts';
+import { apiContextFromInfra } from './contextFromInfra.ts';
 import { loadApiEnv } from './env.ts';
 
 // The api as its own process: `npm run start -w apps/api`.
 runMain('api', async () => {
   const env = loadApiEnv();
+  const registrarKey =
+    env.REGISTRAR_PRIVATE_KEY ?? (env.TENDER_DEV ? devAccounts.deployer.privateKey : undefined);
+  if (!registrarKey) {
+    throw new ConfigError(
+      'REGISTRAR_PRIVATE_KEY',
+      'REGISTRAR_PRIVATE_KEY: required (or TENDER_DEV=1 for anvil keys)',
+    );
+  }
   const infra = await infraFromEnv(env);
-  const app = await buildApp({ checks: infra.checks }, { logger: { level: env.LOG_LEVEL } });
+  const { context, close } = await apiContextFromInfra(infra, {
+    dataDir: dataDir(env.TENDER_DATA_DIR),
+    registrarKey,
+    sessionSecret: env.TENDER_SESSION_SECRET,
+    publicUrl: env.TENDER_PUBLIC_URL ?? `http://localhost:${env.PORT}`,
+    operatorToken: env.TENDER_OPERATOR_TOKEN,
+  });
+  const app = await buildApp({ checks: infra.checks, context }, { logger: { level: env.LOG_LEVEL } });
   await app.listen({ port: env.PORT, host: env.HOST });
   return {
     async close() {
       await app.close();
+      await close();
       await infra.close();
     },
   };
