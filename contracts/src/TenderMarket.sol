@@ -30,10 +30,10 @@ contract TenderMarket is ITenderMarket, ReentrancyGuard {
     uint256 private constant HALF_ORDER = 0x7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0;
     uint256 private constant BPS = 10_000;
 
-    /// @dev Settlement item: u8 requester index, u8 prover index, bytes32 inputHash, u128 maxFee,
-    /// u64 deadline, u64 nonce, u128 price, bytes32 r, bytes32 yParityAndS (EIP-2098), then the
+    /// @dev Settlement item: u8 requester index, u8 prover index, bytes32 inputHash, u96 maxFee,
+    /// u40 deadline, u64 nonce, u96 price, bytes32 r, bytes32 yParityAndS (EIP-2098), then the
     /// proof (8 words) and the public signals (nPublic words).
-    uint256 private constant SETTLE_PREFIX = 146;
+    uint256 private constant SETTLE_PREFIX = 135;
     /// @dev 14 words: alpha1, beta2, gamma2, delta2 (IC points follow).
     uint256 private constant VK_FIXED = 448;
     uint256 private constant PROOF_SIZE = 256;
@@ -162,13 +162,13 @@ contract TenderMarket is ITenderMarket, ReentrancyGuard {
         uint256 groupsStart = provTable + 20 * nProvers + 1;
         if (groupsStart > end) revert MalformedBatch(groupsStart - off);
         uint256 nGroups = _u8(groupsStart - 1);
-        (Groth16Batch.Group[] memory groups, bytes32[] memory circuitIds) =
+        Groth16Batch.Group[] memory groups =
             _parseGroups(off, groupsStart, end, nGroups, nItems, SETTLE_PREFIX);
 
-        if (!Groth16Batch.verify(groups, nItems, _seed(batch))) revert BatchVerificationFailed();
+        if (!Groth16Batch.verify(groups, nItems, _seed(groups))) revert BatchVerificationFailed();
 
         (uint256[] memory owed, uint256[] memory earned, bytes32[] memory leaves) =
-            _processRequests(groups, circuitIds, nItems, reqTable, nRequesters, nProvers);
+            _processRequests(groups, nItems, reqTable, nRequesters, nProvers);
 
         uint256 charged;
         for (uint256 x; x < nRequesters; ++x) {
@@ -193,7 +193,7 @@ contract TenderMarket is ITenderMarket, ReentrancyGuard {
         batchId = uint256(ledger.batchCount) + 1;
         _ledger = Ledger({batchCount: uint64(batchId), accruedFees: uint192(ledger.accruedFees + fee)});
         _batchRoots[batchId] = root;
-        emit BatchSettled(batchId, root, nItems, charged, fee, msg.sender);
+        emit BatchSettled(batchId, root, nItems, charged, fee);
     }
 
     /// @inheritdoc ITenderMarket
@@ -203,8 +203,8 @@ contract TenderMarket is ITenderMarket, ReentrancyGuard {
         if (proofs.length < 3) revert MalformedBatch(0);
         uint256 nItems = _u16(off);
         uint256 nGroups = _u8(off + 2);
-        (Groth16Batch.Group[] memory groups,) = _parseGroups(off, off + 3, end, nGroups, nItems, 0);
-        if (!Groth16Batch.verify(groups, nItems, _seed(proofs))) revert BatchVerificationFailed();
+        Groth16Batch.Group[] memory groups = _parseGroups(off, off + 3, end, nGroups, nItems, 0);
+        if (!Groth16Batch.verify(groups, nItems, _seed(groups))) revert BatchVerificationFailed();
     }
 
     /// @inheritdoc ITenderMarket
@@ -218,15 +218,15 @@ contract TenderMarket is ITenderMarket, ReentrancyGuard {
 
     /// @dev Walks the group headers, checks every key against the registry and that the encoding
     /// ends exactly at `end`. Group: bytes32 circuitId, u8 nPublic, key (14 + 2·(nPublic+1) words),
-    /// u16 count, then `count` items of `prefix` bytes + proof + signals.
+    /// u16 count, then `count` requests of `prefix` bytes (settlement only), then `count` proofs,
+    /// each followed by its public signals.
     function _parseGroups(uint256 base, uint256 off, uint256 end, uint256 nGroups, uint256 nItems, uint256 prefix)
         private
         view
-        returns (Groth16Batch.Group[] memory groups, bytes32[] memory circuitIds)
+        returns (Groth16Batch.Group[] memory groups)
     {
         if (nItems == 0 || nGroups == 0) revert EmptyBatch();
         groups = new Groth16Batch.Group[](nGroups);
-        circuitIds = new bytes32[](nGroups);
         uint256 total;
         for (uint256 g; g < nGroups; ++g) {
             if (off + 33 > end) revert MalformedBatch(off - base);
@@ -237,21 +237,23 @@ contract TenderMarket is ITenderMarket, ReentrancyGuard {
             uint256 countOffset = vkOffset + VK_FIXED + icBytes;
             if (countOffset + 2 > end) revert MalformedBatch(off - base);
             uint256 count = _u16(countOffset);
-            uint256 stride = prefix + PROOF_SIZE + 32 * k;
-            uint256 itemsOffset = countOffset + 2;
-            uint256 next = itemsOffset + count * stride;
+            uint256 stride = PROOF_SIZE + 32 * k;
+            uint256 prefixOffset = countOffset + 2;
+            uint256 proofOffset = prefixOffset + count * prefix;
+            uint256 next = proofOffset + count * stride;
             if (count == 0 || next > end) revert MalformedBatch(countOffset - base);
             _checkKey(circuitId, vkOffset, k);
             groups[g] = Groth16Batch.Group({
                 vkOffset: vkOffset,
                 icOffset: vkOffset + VK_FIXED,
                 nPublic: k,
-                proofOffset: itemsOffset + prefix,
+                proofOffset: proofOffset,
                 stride: stride,
                 count: count,
-                signalsDelta: PROOF_SIZE
+                signalsDelta: PROOF_SIZE,
+                circuitId: circuitId,
+                prefixOffset: prefixOffset
             });
-            circuitIds[g] = circuitId;
             total += count;
             off = next;
         }
@@ -275,30 +277,41 @@ contract TenderMarket is ITenderMarket, ReentrancyGuard {
         if (registered != given) revert VerificationKeyMismatch(circuitId, registered, given);
     }
 
-    /// @dev The Fiat-Shamir seed: a keccak256 chain over the whole batch (keys, requests, proofs,
-    /// signals) in 4 KiB chunks, hashed in one scratch area so memory does not grow with the batch.
-    function _seed(bytes calldata data) private pure returns (bytes32 seed) {
+    /// @dev The Fiat-Shamir seed: a keccak256 chain over everything the pairing check reads — each
+    /// group's key and its proofs with their public signals — in chunks of at most 4 KiB hashed in
+    /// one scratch area, so memory does not grow with the batch. (Requests are not verification
+    /// inputs; they are bound by the requesters' signatures instead.)
+    function _seed(Groth16Batch.Group[] memory groups) private pure returns (bytes32 seed) {
         assembly ("memory-safe") {
+            function chain(seed_, m, off, len) -> out {
+                out := seed_
+                let end := add(off, len)
+                for {} lt(off, end) { off := add(off, 0x1000) } {
+                    let n := sub(end, off)
+                    if gt(n, 0x1000) { n := 0x1000 }
+                    mstore(m, out)
+                    calldatacopy(add(m, 0x20), off, n)
+                    out := keccak256(m, add(n, 0x20))
+                }
+            }
             let m := mload(0x40)
-            let off := data.offset
-            let end := add(off, data.length)
-            seed := data.length
-            for {} lt(off, end) { off := add(off, 0x1000) } {
-                let len := sub(end, off)
-                if gt(len, 0x1000) { len := 0x1000 }
-                mstore(m, seed)
-                calldatacopy(add(m, 0x20), off, len)
-                seed := keccak256(m, add(len, 0x20))
+            let gp := add(groups, 0x20)
+            let gend := add(gp, shl(5, mload(groups)))
+            seed := mload(groups)
+            for {} lt(gp, gend) { gp := add(gp, 0x20) } {
+                let grp := mload(gp)
+                let vk := mload(grp)
+                seed := chain(seed, m, vk, add(sub(mload(add(grp, 0x20)), vk), shl(6, add(mload(add(grp, 0x40)), 1))))
+                seed := chain(seed, m, mload(add(grp, 0x60)), mul(mload(add(grp, 0x80)), mload(add(grp, 0xa0))))
             }
         }
     }
 
     /// @dev Per item: EIP-712 job id, deadline and price checks, requester signature, nonce bitmap,
     /// netted charges and earnings, and the result leaf. The nonce word of consecutive items of one
-    /// requester stays cached and is written back when the requester or word changes.
+    /// requester stays cached in memory and is written back when the requester or word changes.
     function _processRequests(
         Groth16Batch.Group[] memory groups,
-        bytes32[] memory circuitIds,
         uint256 nItems,
         uint256 reqTable,
         uint256 nRequesters,
@@ -310,122 +323,61 @@ contract TenderMarket is ITenderMarket, ReentrancyGuard {
         bytes32 domain = _domainSeparator();
         bytes32 typehash = JOB_REQUEST_TYPEHASH;
         assembly ("memory-safe") {
-            // Scratch layout at m (offsets in bytes):
-            //   0x000 JobRequest struct: typehash, requester, circuitId, inputHash, maxFee, deadline, nonce
-            //   0x0e0 digest input: 0x1901 ‖ domain ‖ structHash (66 bytes)
-            //   0x140 ecrecover input: digest, v, r, s
-            //   0x1c0 leaf input: jobId, circuitId, signalsHash
-            //   0x220 context: reqTable, nRequesters, nProvers, owed, earned, bitmaps slot,
-            //         nonce cache key (requester index ‖ word position), cache slot, cache word
-            //   0x340 public signals (hashed for the leaf)
-
-            // Requester and prover of an item (indices checked against the tables).
-            function parties(item, m) -> requester, ri, pi {
-                let head := calldataload(item)
-                ri := byte(0, head)
-                pi := byte(1, head)
-                if iszero(and(lt(ri, mload(add(m, 0x240))), lt(pi, mload(add(m, 0x260))))) {
-                    mstore(0x00, 0x70ac562d00000000000000000000000000000000000000000000000000000000)
-                    mstore(0x04, sub(item, sub(mload(add(m, 0x220)), 3)))
-                    revert(0x00, 0x24)
-                }
-                requester := shr(96, calldataload(add(mload(add(m, 0x220)), mul(ri, 20))))
+            // Cold paths (reverts and nonce-word switches) live in functions; the hot path is inline.
+            function malformed(offset) {
+                mstore(0x00, 0x70ac562d00000000000000000000000000000000000000000000000000000000)
+                mstore(0x04, offset)
+                revert(0x00, 0x24)
             }
-
-            // jobId = EIP-712 digest of the item's JobRequest; deadline and price checks.
-            function jobIdOf(item, m, requester) -> jobId, price {
-                mstore(add(m, 0x20), requester)
-                mstore(add(m, 0x60), calldataload(add(item, 2)))
-                let maxFee := shr(128, calldataload(add(item, 34)))
-                let deadline := shr(192, calldataload(add(item, 50)))
-                mstore(add(m, 0x80), maxFee)
-                mstore(add(m, 0xa0), deadline)
-                mstore(add(m, 0xc0), shr(192, calldataload(add(item, 58))))
-                mstore(add(m, 0x102), keccak256(m, 0xe0))
-                jobId := keccak256(add(m, 0xe0), 0x42)
-                price := shr(128, calldataload(add(item, 66)))
+            function badTerms(jobId, deadline, price, maxFee) {
                 if gt(timestamp(), deadline) {
                     mstore(0x00, 0xda564c6400000000000000000000000000000000000000000000000000000000)
                     mstore(0x04, jobId)
                     mstore(0x24, deadline)
                     revert(0x00, 0x44)
                 }
-                if gt(price, maxFee) {
-                    mstore(m, 0x023a36a700000000000000000000000000000000000000000000000000000000)
-                    mstore(add(m, 0x04), jobId)
-                    mstore(add(m, 0x24), price)
-                    mstore(add(m, 0x44), maxFee)
-                    revert(m, 0x64)
-                }
+                let f := mload(0x40)
+                mstore(f, 0x023a36a700000000000000000000000000000000000000000000000000000000)
+                mstore(add(f, 0x04), jobId)
+                mstore(add(f, 0x24), price)
+                mstore(add(f, 0x44), maxFee)
+                revert(f, 0x64)
+            }
+            function badSignature(jobId, requester) {
+                mstore(0x00, 0x1f3c0a7200000000000000000000000000000000000000000000000000000000)
+                mstore(0x04, jobId)
+                mstore(0x24, requester)
+                revert(0x00, 0x44)
+            }
+            function nonceUsed(requester, nonce) {
+                mstore(0x00, 0xe90aded400000000000000000000000000000000000000000000000000000000)
+                mstore(0x04, requester)
+                mstore(0x24, nonce)
+                revert(0x00, 0x44)
+            }
+            // Writes the cached nonce word back and loads _nonceBitmaps[requester][nonce >> 8].
+            function switchNonceWord(m, key, requester, nonce) {
+                let slot := mload(add(m, 0x300))
+                if slot { sstore(slot, mload(add(m, 0x320))) }
+                mstore(0x00, requester)
+                mstore(0x20, mload(add(m, 0x2c0)))
+                mstore(0x20, keccak256(0x00, 0x40))
+                mstore(0x00, shr(8, nonce))
+                slot := keccak256(0x00, 0x40)
+                mstore(add(m, 0x2e0), key)
+                mstore(add(m, 0x300), slot)
+                mstore(add(m, 0x320), sload(slot))
             }
 
-            // The requester's EIP-2098 compact signature (r, yParity‖s) over jobId, low-s only.
-            function checkSignature(item, m, jobId, requester) {
-                let vs := calldataload(add(item, 114))
-                let s := and(vs, 0x7fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff)
-                let c := add(m, 0x140)
-                mstore(c, jobId)
-                mstore(add(c, 0x20), add(27, shr(255, vs)))
-                mstore(add(c, 0x40), calldataload(add(item, 82)))
-                mstore(add(c, 0x60), s)
-                mstore(0x00, 0)
-                pop(staticcall(gas(), 0x01, c, 0x80, 0x00, 0x20))
-                let signer := mload(0x00)
-                if or(
-                    or(iszero(signer), xor(signer, requester)),
-                    gt(s, 0x7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0)
-                ) {
-                    mstore(0x00, 0x1f3c0a7200000000000000000000000000000000000000000000000000000000)
-                    mstore(0x04, jobId)
-                    mstore(0x24, requester)
-                    revert(0x00, 0x44)
-                }
-            }
-
-            // Marks the item's nonce used in _nonceBitmaps[requester][nonce >> 8] (cached word).
-            function useNonce(m, ri, requester) {
-                let nonce := mload(add(m, 0xc0))
-                let key := or(shl(64, ri), shr(8, nonce))
-                let word := mload(add(m, 0x320))
-                if xor(key, mload(add(m, 0x2e0))) {
-                    let slot := mload(add(m, 0x300))
-                    if slot { sstore(slot, word) }
-                    mstore(0x00, requester)
-                    mstore(0x20, mload(add(m, 0x2c0)))
-                    mstore(0x20, keccak256(0x00, 0x40))
-                    mstore(0x00, shr(8, nonce))
-                    slot := keccak256(0x00, 0x40)
-                    word := sload(slot)
-                    mstore(add(m, 0x2e0), key)
-                    mstore(add(m, 0x300), slot)
-                }
-                let bit := shl(and(nonce, 0xff), 1)
-                if and(word, bit) {
-                    mstore(0x00, 0xe90aded400000000000000000000000000000000000000000000000000000000)
-                    mstore(0x04, requester)
-                    mstore(0x24, nonce)
-                    revert(0x00, 0x44)
-                }
-                mstore(add(m, 0x320), or(word, bit))
-            }
-
-            // Adds price to the requester's charge and the prover's earnings.
-            function net(m, ri, pi, price) {
-                let o := add(add(mload(add(m, 0x280)), 0x20), shl(5, ri))
-                mstore(o, add(mload(o), price))
-                let e := add(add(mload(add(m, 0x2a0)), 0x20), shl(5, pi))
-                mstore(e, add(mload(e), price))
-            }
-
-            // keccak256(jobId, circuitId, keccak256(signals)); circuitId is already at m + 0x1e0.
-            function leafOf(item, m, jobId, signalBytes) -> leaf {
-                let signals := add(m, 0x340)
-                calldatacopy(signals, add(item, 402), signalBytes)
-                mstore(add(m, 0x200), keccak256(signals, signalBytes))
-                mstore(add(m, 0x1c0), jobId)
-                leaf := keccak256(add(m, 0x1c0), 0x60)
-            }
-
+            // Scratch at m (byte offsets):
+            //   0x000 JobRequest struct: typehash, requester, circuitId, inputHash, maxFee, deadline, nonce
+            //   0x0e0 digest input: 0x1901 ‖ domain ‖ structHash (66 bytes)
+            //   0x140 ecrecover input: digest, v, r, s
+            //   0x1c0 leaf input: jobId, circuitId, signalsHash
+            //   0x220 reqTable, 0x240 nRequesters, 0x260 nProvers, 0x280 owed, 0x2a0 earned,
+            //   0x2c0 bitmaps slot, 0x2e0 nonce cache key (requester index ‖ word), 0x300 its slot,
+            //   0x320 its word
+            //   0x340 public signals (hashed for the leaf)
             let m := mload(0x40)
             mstore(0x40, add(m, add(0x340, shl(5, 64))))
             mstore(m, typehash)
@@ -442,27 +394,70 @@ contract TenderMarket is ITenderMarket, ReentrancyGuard {
             mstore(add(m, 0x320), 0)
             let leaf := add(leaves, 0x20)
             let gp := add(groups, 0x20)
-            let cp := add(circuitIds, 0x20)
             let gend := add(gp, shl(5, mload(groups)))
-            for {} lt(gp, gend) {
-                gp := add(gp, 0x20)
-                cp := add(cp, 0x20)
-            } {
+            for {} lt(gp, gend) { gp := add(gp, 0x20) } {
                 let grp := mload(gp)
-                let circuitId := mload(cp)
-                mstore(add(m, 0x40), circuitId)
-                mstore(add(m, 0x1e0), circuitId)
+                mstore(add(m, 0x40), mload(add(grp, 0xe0)))
+                mstore(add(m, 0x1e0), mload(add(grp, 0xe0)))
                 let stride := mload(add(grp, 0x80))
-                let item := sub(mload(add(grp, 0x60)), 146)
-                let end := add(item, mul(mload(add(grp, 0xa0)), stride))
+                let signals := add(mload(add(grp, 0x60)), PROOF_SIZE)
+                let item := mload(add(grp, 0x100))
+                let end := add(item, mul(mload(add(grp, 0xa0)), SETTLE_PREFIX))
                 let signalBytes := shl(5, mload(add(grp, 0x40)))
-                for {} lt(item, end) { item := add(item, stride) } {
-                    let requester, ri, pi := parties(item, m)
-                    let jobId, price := jobIdOf(item, m, requester)
-                    checkSignature(item, m, jobId, requester)
-                    useNonce(m, ri, requester)
-                    net(m, ri, pi, price)
-                    mstore(leaf, leafOf(item, m, jobId, signalBytes))
+                for {} lt(item, end) {
+                    item := add(item, SETTLE_PREFIX)
+                    signals := add(signals, stride)
+                } {
+                    let ri := shr(248, calldataload(item))
+                    let pi := byte(1, calldataload(item))
+                    if or(iszero(lt(ri, mload(add(m, 0x240)))), iszero(lt(pi, mload(add(m, 0x260))))) {
+                        malformed(sub(item, sub(mload(add(m, 0x220)), 3)))
+                    }
+                    let requester := shr(96, calldataload(add(mload(add(m, 0x220)), mul(ri, 20))))
+                    mstore(add(m, 0x20), requester)
+                    mstore(add(m, 0x60), calldataload(add(item, 2)))
+                    mstore(add(m, 0x80), shr(160, calldataload(add(item, 34))))
+                    mstore(add(m, 0xa0), shr(216, calldataload(add(item, 46))))
+                    mstore(add(m, 0xc0), shr(192, calldataload(add(item, 51))))
+                    mstore(add(m, 0x102), keccak256(m, 0xe0))
+                    let jobId := keccak256(add(m, 0xe0), 0x42)
+                    let price := shr(160, calldataload(add(item, 59)))
+                    if or(gt(timestamp(), mload(add(m, 0xa0))), gt(price, mload(add(m, 0x80)))) {
+                        badTerms(jobId, mload(add(m, 0xa0)), price, mload(add(m, 0x80)))
+                    }
+                    // Requester signature, EIP-2098 compact (r, yParity‖s), low-s only.
+                    mstore(add(m, 0x140), jobId)
+                    mstore(add(m, 0x160), add(27, shr(255, calldataload(add(item, 103)))))
+                    mstore(add(m, 0x180), calldataload(add(item, 71)))
+                    mstore(
+                        add(m, 0x1a0),
+                        and(calldataload(add(item, 103)), 0x7fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff)
+                    )
+                    mstore(0x00, 0)
+                    pop(staticcall(gas(), 0x01, add(m, 0x140), 0x80, 0x00, 0x20))
+                    if or(
+                        or(xor(mload(0x00), requester), iszero(mload(0x00))),
+                        gt(mload(add(m, 0x1a0)), 0x7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0)
+                    ) { badSignature(jobId, requester) }
+                    // Nonce bitmap _nonceBitmaps[requester][nonce >> 8], bit nonce & 255.
+                    {
+                        let nonce := mload(add(m, 0xc0))
+                        let key := or(shl(64, ri), shr(8, nonce))
+                        if xor(key, mload(add(m, 0x2e0))) { switchNonceWord(m, key, requester, nonce) }
+                        let bit := shl(and(nonce, 0xff), 1)
+                        if and(mload(add(m, 0x320)), bit) { nonceUsed(requester, nonce) }
+                        mstore(add(m, 0x320), or(mload(add(m, 0x320)), bit))
+                    }
+                    // Netting: one running total per requester and per prover.
+                    ri := add(mload(add(m, 0x280)), shl(5, add(ri, 1)))
+                    mstore(ri, add(mload(ri), price))
+                    pi := add(mload(add(m, 0x2a0)), shl(5, add(pi, 1)))
+                    mstore(pi, add(mload(pi), price))
+                    // Result leaf: keccak256(jobId, circuitId, keccak256(signals)).
+                    calldatacopy(add(m, 0x340), signals, signalBytes)
+                    mstore(add(m, 0x200), keccak256(add(m, 0x340), signalBytes))
+                    mstore(add(m, 0x1c0), jobId)
+                    mstore(leaf, keccak256(add(m, 0x1c0), 0x60))
                     leaf := add(leaf, 0x20)
                 }
             }
@@ -477,21 +472,19 @@ contract TenderMarket is ITenderMarket, ReentrancyGuard {
             let n := mload(nodes)
             let p := add(nodes, 0x20)
             for {} gt(n, 1) {} {
-                let half := shr(1, n)
-                for { let x := 0 } lt(x, half) { x := add(x, 1) } {
-                    let a := mload(add(p, shl(6, x)))
-                    let b := mload(add(p, add(shl(6, x), 0x20)))
-                    if gt(a, b) {
-                        let tmp := a
-                        a := b
-                        b := tmp
-                    }
-                    mstore(0x00, a)
-                    mstore(0x20, b)
-                    mstore(add(p, shl(5, x)), keccak256(0x00, 0x40))
+                let pairsEnd := add(p, shl(6, shr(1, n)))
+                let dst := p
+                for { let src := p } lt(src, pairsEnd) { src := add(src, 0x40) } {
+                    let a := mload(src)
+                    let b := mload(add(src, 0x20))
+                    let lo := xor(a, mul(xor(a, b), gt(a, b)))
+                    mstore(0x00, lo)
+                    mstore(0x20, xor(xor(a, b), lo))
+                    mstore(dst, keccak256(0x00, 0x40))
+                    dst := add(dst, 0x20)
                 }
-                if and(n, 1) { mstore(add(p, shl(5, half)), mload(add(p, shl(5, sub(n, 1))))) }
-                n := add(half, and(n, 1))
+                if and(n, 1) { mstore(dst, mload(pairsEnd)) }
+                n := add(shr(1, n), and(n, 1))
             }
             root := mload(p)
         }
@@ -577,7 +570,9 @@ contract TenderMarket is ITenderMarket, ReentrancyGuard {
             proofOffset: proofOffset,
             stride: PROOF_SIZE,
             count: 1,
-            signalsDelta: signalsOffset - proofOffset
+            signalsDelta: signalsOffset - proofOffset,
+            circuitId: bytes32(0),
+            prefixOffset: 0
         });
         return Groth16Batch.verify(groups, 1, bytes32(0));
     }

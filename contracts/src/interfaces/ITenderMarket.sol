@@ -125,9 +125,7 @@ interface ITenderMarket {
     /// @param jobs the number of jobs in it
     /// @param charged wei taken from requesters
     /// @param fee wei of it that went to the treasury
-    event BatchSettled(
-        uint256 indexed batchId, bytes32 root, uint256 jobs, uint256 charged, uint256 fee, address indexed operator
-    );
+    event BatchSettled(uint256 indexed batchId, bytes32 root, uint256 jobs, uint256 charged, uint256 fee);
     /// @notice A prover was slashed for a signed invalid proof.
     event ProverSlashed(
         bytes32 indexed jobId,

@@ -37,6 +37,10 @@ library Groth16Batch {
         uint256 count;
         /// offset of a proof's public signals minus the proof's offset
         uint256 signalsDelta;
+        /// the circuit's id (not used by the verification; carried for the caller)
+        bytes32 circuitId;
+        /// offset of the group's first settlement request (not used by the verification)
+        uint256 prefixOffset;
     }
 
     /// @notice An upper bound on the gas `verify` forwards to precompiles.
@@ -63,45 +67,57 @@ library Groth16Batch {
                 let sdelta := mload(add(grp, 0xc0))
                 let sa := add(t, 0xa0)
                 for { let j := 0 } lt(j, k) { j := add(j, 1) } { mstore(add(sa, shl(5, j)), 0) }
-                mstore(t, 0)
-                mstore(add(t, 0x20), 0)
-                valid := 1
+                // The batch's first proof gets r = 1: A goes in as is (the pairing checks it), C is the
+                // accumulator's start (the first ecAdd checks it).
+                switch eq(row, first)
+                case 1 {
+                    calldatacopy(row, item, 0x40)
+                    calldatacopy(add(row, 0x40), add(item, 0x40), 0x80)
+                    calldatacopy(t, add(item, 0xc0), 0x40)
+                    mstore(add(t, 0x40), 0)
+                    mstore(add(t, 0x60), 0)
+                    valid := and(staticcall(500, 0x06, t, 0x80, t, 0x40), accumulateSignals(add(item, sdelta), sa, k, 1))
+                    sumR := 1
+                    row := add(row, 192)
+                    item := add(item, stride)
+                }
+                default {
+                    mstore(t, 0)
+                    mstore(add(t, 0x20), 0)
+                    valid := 1
+                }
+                let p := add(t, 0x40)
+                let s := add(t, 0x80)
                 for {} lt(item, end) { item := add(item, stride) } {
-                    let r := 1
-                    switch eq(row, first)
-                    case 1 {
-                        calldatacopy(row, item, 0x40)
-                        calldatacopy(add(t, 0x40), add(item, 0xc0), 0x40)
-                    }
-                    default {
-                        mstore(0x20, row)
-                        r := shr(128, keccak256(0x00, 0x40))
-                        calldatacopy(add(t, 0x40), item, 0x40)
-                        mstore(add(t, 0x80), r)
-                        valid := and(valid, staticcall(12000, 0x07, add(t, 0x40), 0x60, row, 0x40))
-                        calldatacopy(add(t, 0x40), add(item, 0xc0), 0x40)
-                        valid := and(valid, staticcall(12000, 0x07, add(t, 0x40), 0x60, add(t, 0x40), 0x40))
-                    }
+                    mstore(0x20, row)
+                    let r := shr(128, keccak256(0x00, 0x40))
+                    calldatacopy(p, item, 0x40)
+                    mstore(s, r)
+                    valid := and(valid, staticcall(12000, 0x07, p, 0x60, row, 0x40))
+                    calldatacopy(p, add(item, 0xc0), 0x40)
+                    valid := and(valid, staticcall(12000, 0x07, p, 0x60, p, 0x40))
                     valid := and(valid, staticcall(500, 0x06, t, 0x80, t, 0x40))
                     calldatacopy(add(row, 0x40), add(item, 0x40), 0x80)
-                    let sig := add(item, sdelta)
-                    for { let j := 0 } lt(j, k) { j := add(j, 1) } {
-                        let v := calldataload(add(sig, shl(5, j)))
-                        valid := and(valid, lt(v, 21888242871839275222246405745257275088548364400416034343698204186575808495617))
-                        let a := add(sa, shl(5, j))
-                        mstore(
-                            a,
-                            addmod(
-                                mload(a),
-                                mulmod(v, r, 21888242871839275222246405745257275088548364400416034343698204186575808495617),
-                                21888242871839275222246405745257275088548364400416034343698204186575808495617
-                            )
-                        )
-                    }
+                    valid := and(valid, accumulateSignals(add(item, sdelta), sa, k, r))
                     sumR := add(sumR, r)
                     row := add(row, 192)
                 }
                 next := row
+            }
+
+            // acc_j += r·s_j mod q for the k signals at `sig`; false when a signal is ≥ q.
+            function accumulateSignals(sig, sa, k, r) -> inRange {
+                let q := 21888242871839275222246405745257275088548364400416034343698204186575808495617
+                inRange := 1
+                let end := add(sa, shl(5, k))
+                for {} lt(sa, end) {
+                    sa := add(sa, 0x20)
+                    sig := add(sig, 0x20)
+                } {
+                    let v := calldataload(sig)
+                    inRange := and(inRange, lt(v, q))
+                    mstore(sa, addmod(mload(sa), mulmod(v, r, q), q))
+                }
             }
 
             // The group's three rows at `row`: (−Σr·α, β), (−Σ acc_j·IC_j, γ), (−Σ r·C, δ).

@@ -17,7 +17,8 @@ export function generateBindings(sources: Readonly<Record<string, string>>): Rec
   const files: Record<string, string> = {};
   const names: string[] = [];
   for (const c of compiled) {
-    if (c.bytecode === '0x') continue; // interfaces, libraries with only internal functions, abstract contracts
+    // Interfaces and abstract contracts have no bytecode; internal-only libraries have no ABI.
+    if (c.bytecode === '0x' || c.abi.length === 0) continue;
     if (files[`${c.name}.ts`] !== undefined) throw new Error(`duplicate contract name ${c.name}`);
     const id = lowerFirst(c.name);
     names.push(c.name);

@@ -46,7 +46,7 @@ export interface EncodedSettlement {
 const U8 = 255;
 const U16 = 65_535;
 const U64 = (1n << 64n) - 1n;
-const U128 = (1n << 128n) - 1n;
+const U96 = (1n << 96n) - 1n;
 
 function fail(message: string, details: Record<string, unknown> = {}): never {
   throw new TenderError('TENDER_VALIDATION_FAILED', message, { details });
@@ -186,6 +186,7 @@ export function encodeSettlementBatch(
       requesterIndex: indexOf(requesters, address(entry.item.request.requester), 'requester'),
     }));
     withIndex.sort((x, y) => x.requesterIndex - y.requesterIndex || x.index - y.index);
+    let proofs = '';
     for (const { item, index, requesterIndex } of withIndex) {
       checkSignals(g.vk, item.publicSignals, index);
       const r = item.request;
@@ -193,12 +194,12 @@ export function encodeSettlementBatch(
         uint(requesterIndex, 1, 'requester index') +
         uint(indexOf(provers, address(item.prover), 'prover'), 1, 'prover index') +
         bytes32(r.inputHash, 'inputHash') +
-        uint(r.maxFee, 16, 'maxFee') +
-        uint(r.deadline, 8, 'deadline') +
+        uint(r.maxFee, 12, 'maxFee') +
+        uint(r.deadline, 5, 'deadline') +
         uint(r.nonce, 8, 'nonce') +
-        uint(item.price, 16, 'price') +
-        compactSignature(item.requestSignature) +
-        proofHex(item.proof, item.publicSignals);
+        uint(item.price, 12, 'price') +
+        compactSignature(item.requestSignature);
+      proofs += proofHex(item.proof, item.publicSignals);
       order.push(index);
       if (domain) {
         results.push({
@@ -208,6 +209,7 @@ export function encodeSettlementBatch(
         });
       }
     }
+    body += proofs;
   }
   const data: Hex = `0x${
     uint(items.length, 2, 'item count') +
@@ -245,4 +247,9 @@ export function encodeProofBatch(items: readonly ProofBatchItem[]): Hex {
   return `0x${uint(items.length, 2, 'item count')}${uint(groups.length, 1, 'circuit count')}${body}`;
 }
 
-export { U64 as MAX_SETTLEMENT_NONCE, U128 as MAX_SETTLEMENT_AMOUNT };
+/** Largest nonce a settlement can carry (nonces are encoded in 8 bytes). */
+export const MAX_SETTLEMENT_NONCE: bigint = U64;
+/** Largest maxFee / price a settlement can carry (12 bytes). */
+export const MAX_SETTLEMENT_AMOUNT: bigint = U96;
+/** Latest deadline a settlement can carry (5 bytes, unix seconds). */
+export const MAX_SETTLEMENT_DEADLINE: bigint = (1n << 40n) - 1n;

@@ -23,10 +23,11 @@ export const contractsBuildInfo = {
       }
     }
   },
-  "sourcesSha256": "0xb1945095363092089c631dab23f8478aa50742c154628737186cbf55f6497919",
+  "sourcesSha256": "0xab71406f1f4d76e9f6c72270ccfecc531441080de9f335ab4d94b351cd1e9514",
   "contracts": [
     "CircuitRegistry",
-    "Groth16Batch",
+    "ReentrantReceiver",
+    "RejectingReceiver",
     "TenderMarket",
     "TenderStaking"
   ]
