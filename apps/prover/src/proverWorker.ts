@@ -240,13 +240,14 @@ export function createProverWorker(opts: ProverWorkerOptions): ProverWorker {
       stats.proofsAccepted++;
       log('info', 'proof accepted', { assignmentId, jobId, provingMs: Math.round(ms) });
     } catch (error) {
-      if (abort.signal.aborted) {
-        log('info', 'assignment dropped', { assignmentId, reason: describe(abort.signal.reason) });
-        return;
-      }
+      // Checked first: the market may already have told us (a cancellation) before the 422 arrives.
       if (error instanceof TenderApiError && error.code === 'TENDER_PROOF_INVALID') {
         stats.proofsRejected++;
         log('error', 'proof rejected', { assignmentId, jobId, error: describe(error) });
+        return;
+      }
+      if (abort.signal.aborted) {
+        log('info', 'assignment dropped', { assignmentId, reason: describe(abort.signal.reason) });
         return;
       }
       stats.failures++;

@@ -274,6 +274,8 @@ export class ProverClient {
     const circuit = await this.#json<Record<string, unknown>>(
       'GET',
       `/v1/circuits/${encodeURIComponent(circuitId)}`,
+      undefined,
+      false,
     );
     const nested = circuit.artifacts as Record<string, { sha256?: unknown }> | undefined;
     const expected = hex64(circuit[`${kind}Sha256`]) ?? hex64(nested?.[kind]?.sha256);
@@ -285,7 +287,7 @@ export class ProverClient {
       'GET',
       `/v1/circuits/${encodeURIComponent(circuitId)}/artifacts/${kind}`,
       undefined,
-      true,
+      false,
     );
     const etag = hex64(res.headers.get('etag'));
     await mkdir(cacheDir, { recursive: true });
