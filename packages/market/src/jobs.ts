@@ -11,7 +11,7 @@ import {
 import { type Address, type Hex, recoverTypedDataAddress } from 'viem';
 import { loadCircuit } from './circuits.ts';
 import { expectedPublicSignals } from './jobsInput.ts';
-import { loadJobView } from './jobsView.ts';
+import { loadJobView, toJobView } from './jobsView.ts';
 import type { MarketDeps } from './marketDeps.ts';
 
 /** A job submission as the api receives it (already schema-checked for types). */
@@ -256,14 +256,25 @@ export async function submitJob(
     });
   }
 
-  await deps.events.job(inserted.id, {
-    type: 'status',
-    jobId: inserted.id,
-    status: 'submitted',
-    at: now,
-    round: 0,
-  });
-  await deps.events.operator({ type: 'job', at: now, id: inserted.id, status: 'submitted' });
-  await deps.queues.openAuction(inserted.id, 1);
-  return { job: await loadJobView(deps, inserted.id), created: true };
+  await Promise.all([
+    deps.events.job(inserted.id, {
+      type: 'status',
+      jobId: inserted.id,
+      status: 'submitted',
+      at: now,
+      round: 0,
+    }),
+    deps.events.operator({ type: 'job', at: now, id: inserted.id, status: 'submitted' }),
+    deps.queues.openAuction(inserted.id, 1),
+  ]);
+  // A new job has no rounds, assignment, proof or batch yet: no need to read it back.
+  const fresh = {
+    ...inserted,
+    requester: { address: requester.address },
+    auctions: [],
+    assignments: [],
+    proofs: [],
+    batchItems: [],
+  };
+  return { job: toJobView(fresh), created: true };
 }
