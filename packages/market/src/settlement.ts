@@ -58,7 +58,8 @@ const errorNameOf = (error: TenderError) =>
  *   hold, then tried again (never lost; an operator sees the reason on the job and the batch).
  * - Resume (`submitted`, e.g. after a crash): the stored tx hash is looked up first; a replaced
  *   transaction is found by its `BatchSettled` event with this batch's Merkle root; a
- *   transaction still in the mempool is waited for; only an unknown one is sent again.
+ *   transaction still in the mempool is taken over (`SettlementSender.resume`: waited for,
+ *   fee-bumped when stuck); only one the node does not know is sent again.
  */
 export async function settleBatchRow(
   deps: MarketDeps,
@@ -71,13 +72,27 @@ export async function settleBatchRow(
 
   if (batch.status === 'submitted') {
     const settleable = candidates.filter((c) => c.item !== null);
+    const done = (found: Found) =>
+      found.receipt.status === 'success'
+        ? confirm(deps, ctx, batchId, settleable, found.encoded, found.receipt).then((o) => [o])
+        : handleRevert(deps, ctx, batchId, settleable, 'reverted on-chain');
     const found = await findSettlement(deps, ctx, batch.txHash as Hex | null, settleable);
-    if (found === 'pending') return [{ batchId, status: 'waiting', error: 'transaction in flight' }];
-    if (found) {
-      if (found.receipt.status === 'success') {
-        return [await confirm(deps, ctx, batchId, settleable, found.encoded, found.receipt)];
+    if (found) return done(found);
+    if (batch.txHash && settleable.length > 0 && (await ctx.sender.isPending(batch.txHash as Hex))) {
+      // Still in the mempool (sent before a restart): wait for it, replacing it when stuck.
+      try {
+        const sent = await ctx.sender.resume(batch.txHash as Hex, ({ hash }) =>
+          markSubmitted(deps, batchId, hash),
+        );
+        if (sent) return done({ receipt: sent.receipt, encoded: encode(ctx, settleable) });
+      } catch (error) {
+        if (isTenderError(error, 'TENDER_CHAIN_REVERTED')) {
+          return handleRevert(deps, ctx, batchId, settleable, 'reverted on-chain');
+        }
+        return [{ batchId, status: 'waiting', error: (error as Error).message }];
       }
-      return handleRevert(deps, ctx, batchId, settleable, 'reverted on-chain');
+      const later = await findSettlement(deps, ctx, null, settleable);
+      if (later) return done(later);
     }
   } else if (!ctx.verified.has(batchId)) {
     candidates = await checkOffChain(deps, ctx, batchId, candidates);
@@ -295,17 +310,22 @@ async function handleRevert(
   return outcomes;
 }
 
+/** A mined settlement transaction of a batch, with the encoding it was built from. */
+interface Found {
+  receipt: TransactionReceipt;
+  encoded: EncodedSettlement;
+}
+
 /**
- * Where a `submitted` batch's transaction went: its receipt by the stored hash, else a
- * `BatchSettled` event with the batch's root (a replacement we did not record),
- * else 'pending' while the node still holds the stored hash, else null (never mined: resend).
+ * Where a `submitted` batch's transaction went: its receipt by the stored hash, else the
+ * `BatchSettled` event with the batch's root (a replacement we did not record), else null.
  */
 async function findSettlement(
   deps: MarketDeps,
   ctx: SettlementContext,
   txHash: Hex | null,
   settleable: SettlementCandidate[],
-): Promise<{ receipt: TransactionReceipt; encoded: EncodedSettlement } | 'pending' | null> {
+): Promise<Found | null> {
   if (settleable.length === 0) return null;
   const encoded = encode(ctx, settleable);
   if (txHash) {
@@ -320,10 +340,7 @@ async function findSettlement(
     fromBlock: deps.deployment.blockNumber,
   });
   const match = events.find((e) => e.args.root === root);
-  if (match) {
-    const receipt = await deps.publicClient.getTransactionReceipt({ hash: match.transactionHash });
-    return { receipt, encoded };
-  }
-  if (txHash && (await ctx.sender.isPending(txHash))) return 'pending';
-  return null;
+  if (!match) return null;
+  const receipt = await deps.publicClient.getTransactionReceipt({ hash: match.transactionHash });
+  return { receipt, encoded };
 }

@@ -8,7 +8,7 @@ import {
   tenderMarketAbi,
 } from '@tender/chain';
 import { isTenderError } from '@tender/core';
-import type { Hex } from 'viem';
+import { encodeFunctionData, type Hex } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SettlementSender } from './settlementSender.ts';
 
@@ -96,6 +96,28 @@ describe('settlement sender', () => {
       expect(mined).toBeNull();
       expect(sent.hash).not.toBe(first);
       expect(original.maxFeePerGas).toBeGreaterThan(0n);
+    } finally {
+      await operator.publicClient.request({ method: 'evm_setAutomine' as never, params: [true] as never });
+    }
+  });
+
+  it('takes over a transaction left in the mempool by an earlier process and replaces it when stuck', async () => {
+    await operator.publicClient.request({ method: 'evm_setAutomine' as never, params: [false] as never });
+    try {
+      const call = lock(9n);
+      const left = await operator.walletClient.sendTransaction({
+        to: call.address,
+        data: encodeFunctionData({ abi: call.abi, functionName: call.functionName, args: call.args }),
+      });
+      const sender = new SettlementSender(operator, { replaceAfterMs: 300, pollMs: 50 });
+      const broadcasts: Hex[] = [];
+      const resuming = sender.resume(left, async ({ hash }) => void broadcasts.push(hash));
+      await expect.poll(() => broadcasts.length, { timeout: 10_000 }).toBeGreaterThanOrEqual(1);
+      await operator.publicClient.request({ method: 'evm_mine' as never });
+      const sent = await resuming;
+      expect(sent?.hash).toBe(broadcasts.at(-1));
+      expect(await sender.receiptOf(left)).toBeNull();
+      expect(await sender.resume(`0x${'00'.repeat(32)}`)).toBeNull();
     } finally {
       await operator.publicClient.request({ method: 'evm_setAutomine' as never, params: [true] as never });
     }

@@ -51,6 +51,14 @@ export interface SentTransaction {
   replacements: number;
 }
 
+interface TxTemplate {
+  to: Address;
+  data: Hex;
+  gas: bigint;
+  nonce: number;
+  fees: { maxFeePerGas: bigint; maxPriorityFeePerGas: bigint };
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -154,6 +162,40 @@ export class SettlementSender {
     }
   }
 
+  /**
+   * Takes over a transaction of this operator sent earlier (e.g. by a process that stopped) and
+   * still in the node's mempool: waits for it and replaces it with a higher fee when it stays
+   * unmined, like {@link send}. Resolves null when the node does not know `hash` or its nonce was
+   * used by another transaction (the caller decides whether to send again).
+   */
+  resume(hash: Hex, onBroadcast?: OnBroadcast): Promise<SentTransaction | null> {
+    const run = this.#queue.then(async () => {
+      const receipt = await this.receiptOf(hash);
+      if (receipt) return this.#settled(hash, receipt, 0, 'resumed transaction');
+      let tx: Awaited<ReturnType<PublicClient['getTransaction']>>;
+      try {
+        tx = await this.#publicClient.getTransaction({ hash });
+      } catch (error) {
+        if ((error as Error).name === 'TransactionNotFoundError') return null;
+        throw toChainError(error, 'getTransaction');
+      }
+      if (tx.from.toLowerCase() !== this.address.toLowerCase() || !tx.to) return null;
+      const template: TxTemplate = {
+        to: tx.to,
+        data: tx.input,
+        gas: tx.gas,
+        nonce: tx.nonce,
+        fees: {
+          maxFeePerGas: tx.maxFeePerGas ?? tx.gasPrice ?? 0n,
+          maxPriorityFeePerGas: tx.maxPriorityFeePerGas ?? tx.gasPrice ?? 0n,
+        },
+      };
+      return this.#broadcastAndWait('resumed transaction', template, onBroadcast, [hash]);
+    });
+    this.#queue = run.catch(() => {});
+    return run;
+  }
+
   async #send<abi extends Abi, functionName extends ContractFunctionName<abi, 'nonpayable'>>(
     call: OperatorCall<abi, functionName>,
     onBroadcast: OnBroadcast | undefined,
@@ -165,31 +207,62 @@ export class SettlementSender {
       functionName: call.functionName,
       args: call.args,
     } as never);
-    const account = this.#walletClient.account;
-    let gas: bigint;
-    let fees: { maxFeePerGas: bigint; maxPriorityFeePerGas: bigint };
-    let nonce: number;
+    let template: TxTemplate;
     try {
-      const estimate = await this.#publicClient.estimateGas({ account, to: call.address, data });
-      gas = (estimate * BigInt(100 + this.#opts.gasHeadroomPercent)) / 100n;
-      fees = await this.#fees();
-      nonce = await this.#nonce();
+      const estimate = await this.#publicClient.estimateGas({
+        account: this.#walletClient.account,
+        to: call.address,
+        data,
+      });
+      template = {
+        to: call.address,
+        data,
+        gas: (estimate * BigInt(100 + this.#opts.gasHeadroomPercent)) / 100n,
+        fees: await this.#fees(),
+        nonce: await this.#nonce(),
+      };
     } catch (error) {
       throw toChainError(error, action);
     }
-    const hashes: Hex[] = [];
+    const sent = await this.#broadcastAndWait(action, template, onBroadcast, []);
+    if (!sent) {
+      throw new TenderError(
+        'TENDER_SETTLEMENT_FAILED',
+        `${action}: its nonce was used by another transaction`,
+        {
+          details: { nonce: template.nonce },
+        },
+      );
+    }
+    return sent;
+  }
+
+  /**
+   * Broadcasts `template` (unless `known` hashes of it are already out), then polls for a receipt
+   * of any version, re-signing with bumped fees every `replaceAfterMs`. Null when the nonce was
+   * consumed by a transaction that is none of ours.
+   */
+  async #broadcastAndWait(
+    action: string,
+    template: TxTemplate,
+    onBroadcast: OnBroadcast | undefined,
+    known: Hex[],
+  ): Promise<SentTransaction | null> {
+    const account = this.#walletClient.account;
+    const hashes = [...known];
+    let fees = template.fees;
     const broadcast = async (replacement: number) => {
       const serialized = await account.signTransaction!({
         chainId: this.#publicClient.chain.id,
         type: 'eip1559',
-        to: call.address,
-        data,
-        gas,
-        nonce,
+        to: template.to,
+        data: template.data,
+        gas: template.gas,
+        nonce: template.nonce,
         ...fees,
       });
       const hash = keccak256(serialized);
-      await onBroadcast?.({ hash, nonce, replacement });
+      await onBroadcast?.({ hash, nonce: template.nonce, replacement });
       hashes.push(hash);
       try {
         await this.#publicClient.sendRawTransaction({ serializedTransaction: serialized });
@@ -202,27 +275,33 @@ export class SettlementSender {
         }
       }
     };
-    await broadcast(0);
-    this.#nextNonce = nonce + 1;
+    if (hashes.length === 0) {
+      await broadcast(0);
+      this.#nextNonce = template.nonce + 1;
+    }
     const started = Date.now();
     let lastSent = started;
     let replacements = 0;
     for (;;) {
       for (const hash of hashes) {
         const receipt = await this.receiptOf(hash);
-        if (receipt) {
-          if (receipt.status !== 'success') {
-            throw new TenderError('TENDER_CHAIN_REVERTED', `${action} reverted on-chain`, {
-              details: { txHash: hash, errorName: 'unknown' },
-            });
-          }
-          return { hash, receipt, replacements };
+        if (receipt) return this.#settled(hash, receipt, replacements, action);
+      }
+      const mined = await this.#publicClient
+        .getTransactionCount({ address: account.address, blockTag: 'latest' })
+        .catch(() => 0);
+      if (mined > template.nonce) {
+        // The nonce is spent: one last look for our versions, else someone else's tx took it.
+        for (const hash of hashes) {
+          const receipt = await this.receiptOf(hash);
+          if (receipt) return this.#settled(hash, receipt, replacements, action);
         }
+        return null;
       }
       const now = Date.now();
       if (now - started > this.#opts.maxWaitMs) {
         throw new TenderError('TENDER_DEPENDENCY_UNAVAILABLE', `${action} not mined in time`, {
-          details: { hashes, nonce },
+          details: { hashes, nonce: template.nonce },
         });
       }
       if (now - lastSent >= this.#opts.replaceAfterMs && replacements < this.#opts.maxReplacements) {
@@ -238,6 +317,15 @@ export class SettlementSender {
       }
       await sleep(this.#opts.pollMs);
     }
+  }
+
+  #settled(hash: Hex, receipt: TransactionReceipt, replacements: number, action: string): SentTransaction {
+    if (receipt.status !== 'success') {
+      throw new TenderError('TENDER_CHAIN_REVERTED', `${action} reverted on-chain`, {
+        details: { txHash: hash, errorName: 'unknown' },
+      });
+    }
+    return { hash, receipt, replacements };
   }
 
   async #nonce(): Promise<number> {
