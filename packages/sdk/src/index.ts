@@ -36,6 +36,7 @@ export {
   type TenderProblem,
   TenderTimeoutError,
 } from './requesterErrors.ts';
+export { depositEscrow, escrowBalance, marketEscrowAbi } from './requesterEscrow.ts';
 export {
   type JobRequestMessage,
   jobRequestDigest,

@@ -84,6 +84,9 @@ describe('TenderClient (requester)', () => {
 
     const market = await client.getMarket();
     expect(market).toMatchObject({ chainId: h.deployment.chainId, market: h.deployment.addresses.market });
+    const before = await client.escrowBalance();
+    await client.deposit(10n ** 16n);
+    expect(await client.escrowBalance()).toBe(before + 10n ** 16n);
 
     const deadline = Math.floor(Date.now() / 1000) + 300;
     const job = await client.submitJob({ circuitId: builtin.id, input, maxFee: 10n ** 15n, deadline });

@@ -1,6 +1,7 @@
 import type { Hex, LocalAccount } from 'viem';
 import { inputHashOf, toWireInput } from './inputHash.ts';
 import { TenderApiError, TenderJobEndedError, TenderTimeoutError } from './requesterErrors.ts';
+import { depositEscrow, escrowBalance } from './requesterEscrow.ts';
 import { readSse } from './requesterSse.ts';
 import { marketDomain, signJobRequest } from './requesterTypedData.ts';
 import {
@@ -140,6 +141,22 @@ export class TenderClient {
       throw error;
     });
     return this.#market;
+  }
+
+  /**
+   * Deposits `amount` wei of the account's ether into its escrow in the market
+   * contract (settlement charges each job's price plus the fee there), over
+   * the RPC the api publishes in `GET /v1/market` (or `rpcUrl`). Needs `account`.
+   */
+  async deposit(amount: bigint, rpcUrl?: string): Promise<Hex> {
+    if (this.#account === undefined) throw new Error('TenderClient needs an account to deposit');
+    return depositEscrow(await this.getMarket(), this.#account, amount, rpcUrl);
+  }
+
+  /** The account's escrow balance in the market contract, wei. */
+  async escrowBalance(rpcUrl?: string): Promise<bigint> {
+    if (this.#account === undefined) throw new Error('TenderClient needs an account to read its escrow');
+    return escrowBalance(await this.getMarket(), this.#account.address, rpcUrl);
   }
 
   /** `GET /v1/requesters/me`: who this API key belongs to. */
