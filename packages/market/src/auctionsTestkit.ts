@@ -2,7 +2,15 @@
 // stake transactions on the harness anvil, real circuit rows for the built-in
 // `tiny` circuit, jobs, and EIP-712 signatures with the dev prover keys.
 import { randomBytes } from 'node:crypto';
-import { chainFor, type DevAccount, devAccounts, tenderStakingAbi } from '@tender/chain';
+import {
+  bidTypes,
+  chainFor,
+  type DevAccount,
+  devAccounts,
+  proofSubmissionTypes,
+  tenderDomain,
+  tenderStakingAbi,
+} from '@tender/chain';
 import { buildBuiltinCircuit, loadBuiltinModel, modelInput } from '@tender/circuits';
 import type { Circuit, Job, TenderPrisma } from '@tender/db';
 import {
@@ -17,7 +25,6 @@ import {
 } from '@tender/zk';
 import { createWalletClient, type Hex, http } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
-import { bidTypes, proofSubmissionTypes, tenderDomain } from '../../chain/src/eip712.ts'; // TMP-EIP712
 import { type ProverView, type RegisterProverInput, readStake, registerProver } from './provers.ts';
 import { subscribeEvents } from './redisEvents.ts';
 import type { MarketHarness } from './testing/marketHarness.ts';

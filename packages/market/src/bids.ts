@@ -1,7 +1,7 @@
+import { bidTypes, tenderDomain } from '@tender/chain';
 import { assertBidAcceptable, proversByAddress, requiredCollateral, TenderError } from '@tender/core';
 import { type BidRecord, recordBid } from '@tender/db';
 import { type Address, getAddress, type Hex, isAddress, recoverTypedDataAddress } from 'viem';
-import { bidTypes, tenderDomain } from '../../chain/src/eip712.ts'; // TMP-EIP712
 import { chainJobIdOf, jobSnapshotOf, marketPolicies } from './auctionsPolicy.ts';
 import type { MarketDeps } from './marketDeps.ts';
 import { proverSnapshots } from './proversSnapshot.ts';

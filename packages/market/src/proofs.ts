@@ -1,3 +1,4 @@
+import { proofSubmissionDigest, proofSubmissionTypes, tenderDomain } from '@tender/chain';
 import { TenderError, transitionAssignment } from '@tender/core';
 import type { Prisma } from '@tender/db';
 import {
@@ -8,7 +9,6 @@ import {
   toSolidityProof,
 } from '@tender/zk';
 import { getAddress, type Hex, isAddress, recoverTypedDataAddress } from 'viem';
-import { proofSubmissionDigest, proofSubmissionTypes, tenderDomain } from '../../chain/src/eip712.ts'; // TMP-EIP712
 import { chainJobIdOf } from './auctionsPolicy.ts';
 import type { MarketDeps } from './marketDeps.ts';
 import { checkProof } from './proofsCheck.ts';

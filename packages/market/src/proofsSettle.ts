@@ -1,7 +1,7 @@
+import { proofSubmissionDigest, tenderDomain } from '@tender/chain';
 import type { Prisma } from '@tender/db';
 import type { Groth16Proof } from '@tender/zk';
 import { getAddress, type Hex } from 'viem';
-import { proofSubmissionDigest, tenderDomain } from '../../chain/src/eip712.ts'; // TMP-EIP712
 import { afterFailure, endAssignment } from './assignmentsEnd.ts';
 import { announceJob, quietly } from './auctionsJobMove.ts';
 import { chainJobIdOf, marketPolicies } from './auctionsPolicy.ts';
