@@ -161,6 +161,37 @@ describe('closeAuction', () => {
     expect(await closeAuction(h.deps, auctionId!)).toEqual({ status: 'closed' });
   });
 
+  it('never gives a prover more assignments than its concurrency when rounds close at once', async () => {
+    const solo = await registerDevProver(h, proverKeys[5]!, { maxConcurrency: 1 });
+    const jobs = await Promise.all(
+      [0, 1, 2].map(() => insertJob(h.deps.prisma, circuit, { deadline: deadlineIn(600_000) })),
+    );
+    const rounds = await Promise.all(jobs.map((job) => openAuction(h.deps, job.id, 1)));
+    const expiresAt = Math.floor(clock.now() / 1000) + 600;
+    await Promise.all(
+      jobs.map(async (job, i) =>
+        placeBid(h.deps, {
+          auctionId: rounds[i]!.auctionId!,
+          proverAddress: solo.address,
+          price: 1_000n,
+          etaMs: 5_000,
+          expiresAt,
+          signature: await signBid(h, proverKeys[5]!, {
+            chainJobId: job.chainJobId!,
+            price: 1_000n,
+            etaMs: 5_000,
+            expiresAt,
+          }),
+        }),
+      ),
+    );
+    clock.advance(1_000);
+    const closed = await Promise.all(rounds.map((r) => closeAuction(h.deps, r.auctionId!)));
+    expect(closed.filter((c) => c.status === 'awarded')).toHaveLength(1);
+    expect(closed.filter((c) => c.status === 'no_bids')).toHaveLength(2);
+    expect(await h.deps.prisma.assignment.count({ where: { proverId: solo.id } })).toBe(1);
+  });
+
   it('re-opens a round without bids with backoff, then expires the job at its deadline', async () => {
     const t0 = clock.now();
     const job = await insertJob(h.deps.prisma, circuit, { deadline: new Date(t0 + 6_000) });
