@@ -458,6 +458,23 @@ describe('GET /v1/jobs/:id/events', () => {
     expect(await nextEvent()).toBeNull();
   });
 
+  it('drops its Redis subscription when the client goes away', async () => {
+    const { id } = (await post(await signedBody())).json();
+    const channel = channels.job(h.redisPrefix, id);
+    const subscribers = async () =>
+      Number(((await h.redis.pubsub('NUMSUB', channel)) as [string, number])[1]);
+    const abort = new AbortController();
+    const res = await fetch(`${baseUrl}/v1/jobs/${id}/events`, {
+      headers: { authorization: `Bearer ${me.apiKey}` },
+      signal: abort.signal,
+    });
+    const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+    await reader.read();
+    await expect.poll(subscribers).toBe(1);
+    abort.abort();
+    await expect.poll(subscribers).toBe(0);
+  });
+
   it('refuses a stream of another requester’s job', async () => {
     const { id } = (await post(await signedBody())).json();
     const res = await fetch(`${baseUrl}/v1/jobs/${id}/events`, {

@@ -341,7 +341,7 @@ export async function jobRoutes(app: FastifyInstance, ctx: ApiContext): Promise<
         raw.end();
       };
       streams.add(end);
-      request.raw.on('close', end);
+      raw.on('close', end);
       const send = (event: JobStatusEvent) => {
         if (ended) return;
         raw.write(`event: status\ndata: ${JSON.stringify(event)}\n\n`);
