@@ -61,32 +61,32 @@ export const bidTypes = {
 } as const;
 
 /** A requester's job request (amounts in wei, deadline in unix seconds). */
-export interface JobRequest {
+export type JobRequest = {
   requester: Address;
   circuitId: Hex;
   inputHash: Hex;
   maxFee: bigint;
   deadline: bigint;
   nonce: bigint;
-}
+};
 
 /** A prover's proof submission. */
-export interface ProofSubmission {
+export type ProofSubmission = {
   jobId: Hex;
   circuitId: Hex;
   proofHash: Hex;
   publicSignalsHash: Hex;
   prover: Address;
-}
+};
 
 /** A prover's sealed bid (off-chain). */
-export interface Bid {
+export type Bid = {
   jobId: Hex;
   price: bigint;
   etaMs: bigint;
   expiresAt: bigint;
   prover: Address;
-}
+};
 
 /**
  * A job's id: the EIP-712 digest of its request under the market's domain — exactly what the
