@@ -42,6 +42,14 @@ export const proverEnvSchema = z
     PROVER_NAME: z.string().max(100).optional(),
     /** How long SIGINT/SIGTERM lets in-flight proofs finish before abandoning them, ms. */
     PROVER_SHUTDOWN_GRACE_MS: positiveInt(30_000),
+    /** When set and the key's stake is below the market minimum, stake this much (wei) before registering. */
+    PROVER_STAKE_WEI: z
+      .string()
+      .regex(/^[0-9]{1,78}$/, 'expected a whole amount of wei (decimal digits)')
+      .transform((value) => BigInt(value))
+      .optional(),
+    /** JSON-RPC URL for PROVER_STAKE_WEI (default: the rpcUrl the api advertises in GET /v1/market). */
+    RPC_URL: url(['http', 'https']).optional(),
     /** Local data folder; the worker keeps its cache and speeds in `<dir>/prover/<address>`. Default `<repo>/.tender`. */
     TENDER_DATA_DIR: z.string().optional(),
     /** Log level: fatal, error, warn, info, debug, trace, silent. */

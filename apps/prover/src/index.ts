@@ -17,6 +17,7 @@ export {
   type ProverWorker,
   type ProverWorkerOptions,
   type ProverWorkerStats,
+  startProver,
 } from './proverWorker.ts';
 export { abortable, type ProvingBackend, type ProvingResult, type ProvingTask } from './provingBackend.ts';
 export { type SnarkjsBackendOptions, snarkjsBackend } from './snarkjsBackend.ts';

@@ -51,6 +51,9 @@ export function proverFromEnv(env: ProverEnv, log?: ProverLog): ProverWorker {
     memoryMb: env.PROVER_MEMORY_MB,
     maxConstraints: env.PROVER_MAX_CONSTRAINTS,
     shutdownGraceMs: env.PROVER_SHUTDOWN_GRACE_MS,
+    ...(env.PROVER_STAKE_WEI === undefined
+      ? {}
+      : { stake: { amountWei: env.PROVER_STAKE_WEI, ...(env.RPC_URL ? { rpcUrl: env.RPC_URL } : {}) } }),
     ...(env.PROVER_NAME ? { name: env.PROVER_NAME } : {}),
     log: log ?? consoleProverLog(env.LOG_LEVEL, `prover ${account.address.slice(0, 8)}`),
   });

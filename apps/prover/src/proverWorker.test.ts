@@ -4,16 +4,18 @@ import path from 'node:path';
 import { type ApiContext, buildApp } from '@tender/api';
 import { chainFor, type DevAccount, devAccounts, tenderStakingAbi } from '@tender/chain';
 import { loadBuiltinModel, modelInput } from '@tender/circuits';
-import { createRequester, registerBuiltinCircuit } from '@tender/market';
+import { createRequester, readStake, registerBuiltinCircuit } from '@tender/market';
 import { createMarketHarness, type MarketHarness } from '@tender/market/testing';
 import { createRedisConnection } from '@tender/queue';
 import { type Scheduler, startScheduler } from '@tender/scheduler';
 import { TenderClient } from '@tender/sdk';
+import { repoRoot } from '@tender/zk';
 import type { FastifyInstance } from 'fastify';
 import { createWalletClient, http } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createProverWorker, type ProverWorker } from './proverWorker.ts';
+import { externalBackend } from './externalBackend.ts';
+import { createProverWorker, type ProverWorker, type ProverWorkerOptions } from './proverWorker.ts';
 import type { ProvingBackend } from './provingBackend.ts';
 import { snarkjsBackend } from './snarkjsBackend.ts';
 
@@ -28,6 +30,7 @@ let requester: TenderClient;
 let circuitId: string;
 let input: Record<string, unknown>;
 const workers: ProverWorker[] = [];
+const snarkjsProve = ['node', path.join(repoRoot, 'node_modules/snarkjs/cli.js'), 'groth16', 'prove'];
 const [alice, bob, carol] = devAccounts.provers as unknown as [DevAccount, DevAccount, DevAccount];
 
 beforeAll(async () => {
@@ -65,7 +68,7 @@ beforeAll(async () => {
     await loadBuiltinModel('tiny'),
     [0, 0, 7, 7, 0, 0, 7, 7, 1, 0, 0, 0, 0, 1, 0, 0],
   ) as Record<string, unknown>;
-  await Promise.all([alice, bob, carol].map(stake));
+  await Promise.all([alice, carol].map(stake)); // bob stakes through the worker (ensureStake)
 });
 afterAll(async () => {
   for (const worker of workers) await worker.stop({ graceMs: 0 });
@@ -90,8 +93,13 @@ async function stake(account: DevAccount): Promise<void> {
   await h.deps.publicClient.waitForTransactionReceipt({ hash });
 }
 
-async function worker(account: DevAccount, backend: ProvingBackend): Promise<ProverWorker> {
+async function worker(
+  account: DevAccount,
+  backend: ProvingBackend,
+  extra: Partial<ProverWorkerOptions> = {},
+): Promise<ProverWorker> {
   const w = createProverWorker({
+    ...extra,
     apiUrl: base,
     account: privateKeyToAccount(account.privateKey),
     kind: 'cpu',
@@ -159,12 +167,16 @@ describe('prover worker against a real api and scheduler', () => {
     await w.stop();
   });
 
-  it('a dishonest backend gets 422 and the job is re-auctioned to an honest prover', async () => {
-    const cheat = await worker(bob, dishonest(snarkjsBackend()));
+  it('a dishonest backend gets 422 and the job is re-auctioned to an honest external-backend prover', async () => {
+    const cheat = await worker(bob, dishonest(snarkjsBackend()), { stake: { amountWei: 10n ** 18n } });
+    expect(await readStake(h.deps, bob.address)).toBe(10n ** 18n);
     const job = await submit();
     await until(() => cheat.stats.proofsRejected === 1, 'the corrupted proof to be refused');
     expect(cheat.stats.proofsAccepted).toBe(0);
-    const honest = await worker(carol, snarkjsBackend());
+    const honest = await worker(
+      carol,
+      externalBackend({ command: snarkjsProve, workDir: path.join(dataDir, 'external-work') }),
+    );
     const proven = await requester.waitForJob(job.id, { until: 'proven', timeoutMs: 60_000 });
     expect(proven.status).toBe('proven');
     expect(honest.stats.proofsAccepted).toBe(1);

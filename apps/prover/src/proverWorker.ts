@@ -12,6 +12,7 @@ import type { CircuitInput } from '@tender/zk';
 import type { LocalAccount } from 'viem';
 import { type BidPolicy, decideBid, defaultBidPolicy, type SkipReason } from './bidDecision.ts';
 import { CircuitCache } from './circuitCache.ts';
+import { type EnsureStakeOptions, ensureStake } from './ensureStake.ts';
 import { abortable, type ProvingBackend } from './provingBackend.ts';
 import { SpeedBook } from './speedBook.ts';
 
@@ -41,6 +42,8 @@ export interface ProverWorkerOptions {
   /** Largest circuit it takes (default 2 000 000 constraints). */
   maxConstraints?: number;
   name?: string;
+  /** When set, stake from the prover key before registering if its stake is below the minimum. */
+  stake?: EnsureStakeOptions;
   /** Heartbeat period, ms (default 5 000). */
   heartbeatMs?: number;
   /** How long `stop()` lets in-flight proofs finish before abandoning them, ms (default 30 000). */
@@ -69,7 +72,10 @@ export interface ProverWorkerStats {
 export interface ProverWorker {
   readonly client: ProverClient;
   readonly stats: ProverWorkerStats;
-  /** Signs in, registers, starts heartbeats and the event loop. Throws when registration fails. */
+  /**
+   * Stakes when asked and short, signs in, registers, starts heartbeats and the
+   * event loop. Throws when registration fails (e.g. `TENDER_INSUFFICIENT_STAKE`).
+   */
   start(): Promise<void>;
   /**
    * Graceful shutdown: stops bidding, lets in-flight proofs finish for up to
@@ -305,6 +311,12 @@ export function createProverWorker(opts: ProverWorkerOptions): ProverWorker {
     async start() {
       cache = await CircuitCache.open(opts.cacheDir);
       speeds = await SpeedBook.open(path.join(opts.cacheDir, 'speeds.json'), opts.backend.name);
+      if (opts.stake) {
+        const outcome = await ensureStake(client, opts.stake);
+        if (outcome.txHash) {
+          log('info', 'staked', { txHash: outcome.txHash, stakeWei: outcome.stakeWei.toString() });
+        }
+      }
       const profile = await client.register(capacity());
       log('info', 'registered', {
         address: client.address,
@@ -344,6 +356,18 @@ export function createProverWorker(opts: ProverWorkerOptions): ProverWorker {
       return stopped;
     },
   };
+}
+
+/**
+ * Starts a prover worker (the `start<App>` shape the local stack hosts):
+ * {@link createProverWorker} + `start()`; `close()` is the graceful `stop()`.
+ */
+export async function startProver(
+  opts: ProverWorkerOptions,
+): Promise<{ worker: ProverWorker; close(): Promise<void> }> {
+  const worker = createProverWorker(opts);
+  await worker.start();
+  return { worker, close: () => worker.stop() };
 }
 
 function describe(error: unknown): string {
