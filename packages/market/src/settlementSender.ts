@@ -59,6 +59,9 @@ interface TxTemplate {
   fees: { maxFeePerGas: bigint; maxPriorityFeePerGas: bigint };
 }
 
+/** How long a spent nonce without a receipt of ours is given before it counts as taken by another tx. */
+const NONCE_SPENT_GRACE_MS = 5_000;
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -282,6 +285,7 @@ export class SettlementSender {
     const started = Date.now();
     let lastSent = started;
     let replacements = 0;
+    let spentSince: number | undefined;
     for (;;) {
       for (const hash of hashes) {
         const receipt = await this.receiptOf(hash);
@@ -291,12 +295,10 @@ export class SettlementSender {
         .getTransactionCount({ address: account.address, blockTag: 'latest' })
         .catch(() => 0);
       if (mined > template.nonce) {
-        // The nonce is spent: one last look for our versions, else someone else's tx took it.
-        for (const hash of hashes) {
-          const receipt = await this.receiptOf(hash);
-          if (receipt) return this.#settled(hash, receipt, replacements, action);
-        }
-        return null;
+        // The nonce is spent. A node may count it a moment before our receipt is readable, so
+        // give our versions a grace period; after it, another transaction took the nonce.
+        spentSince ??= Date.now();
+        if (Date.now() - spentSince >= NONCE_SPENT_GRACE_MS) return null;
       }
       const now = Date.now();
       if (now - started > this.#opts.maxWaitMs) {
@@ -304,7 +306,11 @@ export class SettlementSender {
           details: { hashes, nonce: template.nonce },
         });
       }
-      if (now - lastSent >= this.#opts.replaceAfterMs && replacements < this.#opts.maxReplacements) {
+      if (
+        spentSince === undefined &&
+        now - lastSent >= this.#opts.replaceAfterMs &&
+        replacements < this.#opts.maxReplacements
+      ) {
         replacements += 1;
         const current = await this.#fees().catch(() => fees);
         const bump = (v: bigint) => (v * BigInt(100 + this.#opts.feeBumpPercent) + 99n) / 100n;
