@@ -202,6 +202,23 @@ describe('batch settlement', () => {
     expect(confirmedOf(retry.settled)[0]?.jobIds).toEqual([broke!.jobId]);
   });
 
+  it('parks a job that cannot be settled (unsigned request) without sending anything for it', async () => {
+    const [good, unsigned] = await insert(2);
+    await kit.h.deps.prisma.job.update({ where: { id: unsigned!.jobId }, data: { requestSignature: null } });
+    const tick = await batcher().tick();
+    expect(confirmedOf(tick.settled)[0]?.jobIds).toEqual([good!.jobId]);
+    const job = await kit.h.deps.prisma.job.findUniqueOrThrow({
+      where: { id: unsigned!.jobId },
+      include: { batchItems: { include: { batch: true } } },
+    });
+    expect(job.status).toBe('proven');
+    expect(job.statusReason).toContain('no signed on-chain request');
+    expect(job.batchItems.map((i) => [i.batch.status, i.batch.size])).toEqual([['failed', 1]]);
+    expect(await read<boolean>('isNonceUsed', [unsigned!.request.requester, unsigned!.request.nonce])).toBe(
+      false,
+    );
+  });
+
   it('resumes a batch whose transaction was mined before a crash, without sending it again', async () => {
     const jobs = await insert(2);
     const claimed = await claimJobsForBatch(kit.h.deps.prisma, {
