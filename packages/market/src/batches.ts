@@ -1,9 +1,9 @@
+import { tenderDomain } from '@tender/chain';
 import { type BatchDecision, type BatchPolicy, decideBatch, defaultBatchPolicy } from '@tender/core';
 import { claimJobsForBatch, provenBacklog } from './batchesClaim.ts';
 import { VkeyCache } from './batchesLoad.ts';
 import type { MarketDeps } from './marketDeps.ts';
 import { type BatchOutcome, type SettlementContext, settleBatchRow } from './settlement.ts';
-import { tenderDomain } from './settlementChain.ts';
 import type { SettlementSender } from './settlementSender.ts';
 
 /** Tunables of the batcher; batch size and age come from `deps.config` (batchSize, batchMaxAgeMs). */

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
+import { type JobRequest, jobIdOf, type SettlementItem, type TenderDomain } from '@tender/chain';
 import type { TenderPrisma } from '@tender/db';
 import {
   type Groth16Proof,
@@ -10,7 +11,6 @@ import {
   type VerificationKey,
 } from '@tender/zk';
 import { getAddress, type Hex } from 'viem';
-import { type JobRequest, jobIdOf, type SettlementItem, type TenderDomain } from './settlementChain.ts';
 
 /** A circuit's verification key in both shapes, loaded once per process. */
 export interface LoadedVkey {

@@ -1,10 +1,10 @@
+import type { TenderDomain } from '@tender/chain';
 import { updateReliability } from '@tender/core';
 import type { TenderTx } from '@tender/db';
 import type { Hex } from 'viem';
 import { announceJob, moveJob, quietly } from './auctionsJobMove.ts';
 import type { SettlementCandidate } from './batchesLoad.ts';
 import type { MarketDeps } from './marketDeps.ts';
-import type { TenderDomain } from './settlementChain.ts';
 import { slashEvidenceHash, slashEvidenceRecord } from './slashes.ts';
 
 /** Removes a job from a pending batch (its BatchItem goes, the batch shrinks). */

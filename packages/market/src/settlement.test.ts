@@ -1,11 +1,10 @@
-import { connectChain, tenderMarketAbi, tenderStakingAbi } from '@tender/chain';
+import { connectChain, encodeSettlementBatch, tenderMarketAbi, tenderStakingAbi } from '@tender/chain';
 import type { Hex } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBatcher } from './batches.ts';
 import { claimJobsForBatch, provenBacklog } from './batchesClaim.ts';
 import { loadSettlementCandidates, VkeyCache } from './batchesLoad.ts';
 import { type BatchOutcome, settleBatchRow } from './settlement.ts';
-import { encodeSettlementBatch } from './settlementChain.ts';
 import { createSettlementKit, type ProvenJob, type SettlementKit } from './settlementTestkit.ts';
 import { runSlasher } from './slashes.ts';
 

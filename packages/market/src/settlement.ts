@@ -1,4 +1,10 @@
-import { tenderMarketAbi } from '@tender/chain';
+import {
+  type EncodedSettlement,
+  encodeSettlementBatch,
+  resultRoot,
+  type TenderDomain,
+  tenderMarketAbi,
+} from '@tender/chain';
 import { isTenderError, type TenderError } from '@tender/core';
 import { batchVerify } from '@tender/zk';
 import type { Hex, TransactionReceipt } from 'viem';
@@ -7,12 +13,6 @@ import { claimJobsForBatch } from './batchesClaim.ts';
 import { loadSettlementCandidates, type SettlementCandidate, type VkeyCache } from './batchesLoad.ts';
 import { parkJobOutOfBatch, rejectProofInBatch } from './batchesReject.ts';
 import type { MarketDeps } from './marketDeps.ts';
-import {
-  type EncodedSettlement,
-  encodeSettlementBatch,
-  resultRoot,
-  type TenderDomain,
-} from './settlementChain.ts';
 import { type ConfirmedBatch, recordSettledBatch } from './settlementRecord.ts';
 import type { SettlementSender } from './settlementSender.ts';
 

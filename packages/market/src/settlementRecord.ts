@@ -1,11 +1,16 @@
-import { tenderMarketAbi } from '@tender/chain';
+import {
+  type EncodedSettlement,
+  merkleProofFor,
+  resultLeaf,
+  resultRoot,
+  tenderMarketAbi,
+} from '@tender/chain';
 import { TenderError } from '@tender/core';
 import type { Job } from '@tender/db';
 import { type Hex, parseEventLogs, type TransactionReceipt } from 'viem';
 import { announceJob, moveJob, quietly } from './auctionsJobMove.ts';
 import type { SettlementCandidate } from './batchesLoad.ts';
 import type { MarketDeps } from './marketDeps.ts';
-import { type EncodedSettlement, merkleProofFor, resultLeaf, resultRoot } from './settlementChain.ts';
 import { createWebhookDelivery } from './webhooks.ts';
 
 /** A batch the chain accepted, as recorded. */

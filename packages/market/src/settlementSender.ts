@@ -1,3 +1,4 @@
+import { toChainError } from '@tender/chain';
 import { TenderError } from '@tender/core';
 import {
   type Abi,
@@ -14,7 +15,6 @@ import {
   type Transport,
   type WalletClient,
 } from 'viem';
-import { toChainError } from './settlementChain.ts';
 
 /** Tunables of {@link SettlementSender}; each has a working local default. */
 export interface SettlementSenderOptions {

@@ -7,6 +7,11 @@ import {
   connectChain,
   type DevAccount,
   devAccounts,
+  type JobRequest,
+  jobIdOf,
+  jobRequestTypes,
+  type TenderDomain,
+  tenderDomain,
   tenderMarketAbi,
 } from '@tender/chain';
 import {
@@ -22,13 +27,6 @@ import { privateKeyToAccount } from 'viem/accounts';
 import { insertTinyCircuit, signSubmission, stake } from './auctionsTestkit.ts';
 import { ensureCircuitOnChain } from './circuitsOnChain.ts';
 import type { MarketConfig } from './marketConfig.ts';
-import {
-  type JobRequest,
-  jobIdOf,
-  jobRequestTypes,
-  type TenderDomain,
-  tenderDomain,
-} from './settlementChain.ts';
 import { SettlementSender } from './settlementSender.ts';
 import { createMarketHarness, type MarketHarness } from './testing/marketHarness.ts';
 

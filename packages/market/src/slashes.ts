@@ -1,16 +1,16 @@
-import { tenderMarketAbi } from '@tender/chain';
+import {
+  type JobRequest,
+  type ProofSubmission,
+  proofSubmissionDigest,
+  type TenderDomain,
+  tenderMarketAbi,
+} from '@tender/chain';
 import { isTenderError, type SlashStatus, TenderError, transitionSlash } from '@tender/core';
 import type { Slash } from '@tender/db';
 import { type Groth16Proof, toPublicSignals, toSolidityProof } from '@tender/zk';
 import { getAddress, type Hex, parseEventLogs, type TransactionReceipt } from 'viem';
 import type { VkeyCache } from './batchesLoad.ts';
 import type { MarketDeps } from './marketDeps.ts';
-import {
-  type JobRequest,
-  type ProofSubmission,
-  proofSubmissionDigest,
-  type TenderDomain,
-} from './settlementChain.ts';
 import type { SettlementSender } from './settlementSender.ts';
 
 /**
