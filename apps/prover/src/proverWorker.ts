@@ -1,11 +1,14 @@
 import os from 'node:os';
 import path from 'node:path';
+import { TenderError } from '@tender/core';
 import {
   type AwardEvent,
   type InvitationEvent,
   ProverClient,
   type ProverEvent,
   type ProverKind,
+  proverBackoffMs,
+  sleepUnlessAborted,
   TenderApiError,
 } from '@tender/sdk';
 import type { CircuitInput } from '@tender/zk';
@@ -46,6 +49,8 @@ export interface ProverWorkerOptions {
   stake?: EnsureStakeOptions;
   /** Heartbeat period, ms (default 5 000). */
   heartbeatMs?: number;
+  /** How long `start()` waits for an api that does not answer yet, ms (default 60 000). */
+  startTimeoutMs?: number;
   /** How long `stop()` lets in-flight proofs finish before abandoning them, ms (default 30 000). */
   shutdownGraceMs?: number;
   log?: ProverLog;
@@ -311,6 +316,13 @@ export function createProverWorker(opts: ProverWorkerOptions): ProverWorker {
     async start() {
       cache = await CircuitCache.open(opts.cacheDir);
       speeds = await SpeedBook.open(path.join(opts.cacheDir, 'speeds.json'), opts.backend.name);
+      // The api may still be starting (local stack): wait for it, but not for answers it gave.
+      await untilReachable(
+        () => client.market(),
+        opts.apiUrl,
+        opts.startTimeoutMs ?? 60_000,
+        (error) => log('warn', 'api not reachable yet', { error: describe(error) }),
+      );
       if (opts.stake) {
         const outcome = await ensureStake(client, opts.stake);
         if (outcome.txHash) {
@@ -368,6 +380,32 @@ export async function startProver(
   const worker = createProverWorker(opts);
   await worker.start();
   return { worker, close: () => worker.stop() };
+}
+
+/** Retries `probe` while it fails without an api answer (network errors), then fails readably. */
+async function untilReachable(
+  probe: () => Promise<unknown>,
+  apiUrl: string,
+  timeoutMs: number,
+  onRetry: (error: unknown) => void,
+): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await probe();
+      return;
+    } catch (error) {
+      if (error instanceof TenderApiError) throw error;
+      if (Date.now() >= end) {
+        throw new TenderError('TENDER_DEPENDENCY_UNAVAILABLE', `cannot reach the api at ${apiUrl}`, {
+          cause: error,
+          details: { apiUrl, error: describe(error) },
+        });
+      }
+      onRetry(error);
+      await sleepUnlessAborted(Math.min(proverBackoffMs(attempt, { minBackoffMs: 250 }), end - Date.now()));
+    }
+  }
 }
 
 function describe(error: unknown): string {
