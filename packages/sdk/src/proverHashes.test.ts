@@ -1,3 +1,4 @@
+import { bidTypes, proofSubmissionDigest, proofSubmissionTypes, tenderDomain } from '@tender/chain';
 import { buildBuiltinCircuit, loadBuiltinModel, modelInput } from '@tender/circuits';
 import {
   BN254_BASE_FIELD,
@@ -12,13 +13,6 @@ import {
 import fc from 'fast-check';
 import { hashTypedData } from 'viem';
 import { describe, expect, it } from 'vitest';
-// TMP-EIP712: from its module until @tender/chain's entry point exports it (as packages/market does).
-import {
-  bidTypes,
-  proofSubmissionDigest,
-  proofSubmissionTypes,
-  tenderDomain,
-} from '../../chain/src/eip712.ts';
 import { proofHashOf, publicSignalsHashOf } from './proverHashes.ts';
 import { proverBidTypes, proverProofSubmissionTypes } from './proverTypedData.ts';
 import { marketDomain } from './requesterTypedData.ts';

@@ -7,6 +7,7 @@ const problem = { $ref: 'Problem#' } as const;
 
 const abandonSchema = {
   tags: ['provers'],
+  security: [{ proverSession: [] }],
   summary: 'Give an assignment back (the job is re-auctioned without this prover)',
   headers: {
     type: 'object',

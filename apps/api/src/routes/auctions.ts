@@ -34,6 +34,7 @@ interface BidBody {
 
 const bidSchema = {
   tags: ['provers'],
+  security: [{ proverSession: [] }],
   summary: 'Place a sealed bid in an auction round the prover was invited to',
   description:
     'EIP-712 `Bid(bytes32 jobId, uint256 price, uint64 etaMs, uint64 expiresAt, address prover)` signed by ' +

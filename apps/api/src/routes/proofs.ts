@@ -23,6 +23,7 @@ interface ProofBody {
 
 const proofSchema = {
   tags: ['provers'],
+  security: [{ proverSession: [] }],
   summary: 'Submit the proof of an assigned job',
   description:
     'Groth16 proof in snarkjs JSON, public signals as decimal strings, and the EIP-712 ' +

@@ -80,6 +80,7 @@ interface RegisterBody {
 
 const registerSchema = {
   tags: ['provers'],
+  security: [{ proverSession: [] }],
   summary: 'Register the signed-in prover, or update its capacity (needs the minimum stake on-chain)',
   headers: bearer,
   body: {
@@ -101,6 +102,7 @@ const registerSchema = {
 
 const meSchema = {
   tags: ['provers'],
+  security: [{ proverSession: [] }],
   summary: 'The signed-in prover',
   headers: bearer,
   response: { 200: proverViewSchema, 401: problem, 404: problem },
@@ -108,6 +110,7 @@ const meSchema = {
 
 const heartbeatSchema = {
   tags: ['provers'],
+  security: [{ proverSession: [] }],
   summary: 'Heartbeat: the prover is alive (optionally with the circuits it caches now)',
   headers: bearer,
   body: {
@@ -128,6 +131,7 @@ const heartbeatSchema = {
 
 const eventsSchema = {
   tags: ['provers'],
+  security: [{ proverSession: [] }],
   summary: 'Server-sent events of the signed-in prover: invitation, award, cancellation',
   description:
     'First every pending invitation (open auction rounds it was invited to) and award (assignments it ' +
