@@ -301,6 +301,14 @@ export function createProverWorker(opts: ProverWorkerOptions): ProverWorker {
     try {
       await client.heartbeat({ cachedCircuitIds: cache?.circuitIds() ?? [] });
     } catch (error) {
+      if (error instanceof TenderApiError && error.code === 'TENDER_PROVER_NOT_FOUND' && !stopping) {
+        // The market forgot us (a fresh database): register again, which also counts as a heartbeat.
+        log('warn', 'not registered any more: registering again');
+        await client.register(capacity()).catch((e: unknown) => {
+          log('warn', 'registering again failed', { error: describe(e) });
+        });
+        return;
+      }
       log('warn', 'heartbeat failed', { error: describe(error) });
     }
   }
