@@ -57,15 +57,29 @@ function processesMentioning(text: string): string[] {
 }
 
 describe('npm start (the local stack)', () => {
-  it('comes up healthy on embedded defaults and Ctrl-C leaves no process behind', async () => {
+  it('comes up healthy on embedded defaults, settles demo MNIST jobs, and Ctrl-C leaves no process behind', async () => {
     const [port, anvilPort] = [await freePort(), await freePort()];
     const stack = startStack({ PORT: String(port), ANVIL_PORT: String(anvilPort) });
     try {
-      const health = await waitForHealth(`http://127.0.0.1:${port}/health`, 170_000);
+      const health = await waitForHealth(`http://127.0.0.1:${port}/health`, 240_000);
       expect(health.status).toBe('ok');
       const deps = health.dependencies as Record<string, { ok: boolean }>;
       expect(Object.keys(deps).sort()).toEqual(['chain', 'contracts', 'database', 'redis']);
-      expect(stack.output()).toContain(`http://127.0.0.1:${port}`);
+      // It prints what a newcomer needs, and the demo flow settles MNIST jobs on-chain.
+      expect(stack.output()).toContain(`http://localhost:${port}`);
+      expect(stack.output()).toMatch(/dev API key {2}tnd_[0-9a-f]{12}_/);
+      expect(stack.output()).toMatch(/chain RPC {4}http:\/\/127\.0\.0\.1:\d+/);
+      expect(stack.output()).toMatch(/market {3}0x[0-9a-fA-F]{40}/);
+      const circuits = (await (await fetch(`http://127.0.0.1:${port}/v1/circuits`)).json()) as {
+        items: { name: string; builtin: boolean }[];
+      };
+      expect(circuits.items.some((c) => c.name === 'mnist' && c.builtin)).toBe(true);
+      const deadline = Date.now() + 240_000;
+      while (!/\[demo\] job \w+ verified on-chain/.test(stack.output()) && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 1_000));
+      }
+      expect(stack.output()).toMatch(/\[demo\] job \w+ verified on-chain: batch \d+, tx 0x/);
+      // anvil, and both prover workers, run as children named after the data folder or the stack.
       expect(processesMentioning(dataDir).length).toBeGreaterThan(0);
     } finally {
       process.kill(-stack.child.pid!, 'SIGINT');
