@@ -32,6 +32,21 @@ export async function buildApp(deps: ApiDeps, options: BuildAppOptions = {}): Pr
   await app.register(swagger, {
     openapi: {
       info: { title: 'Tender API', version: '0.1.0', description: 'A prover marketplace for zkML.' },
+      components: {
+        securitySchemes: {
+          requesterApiKey: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'A requester API key: tnd_<prefix>_<secret>',
+          },
+          proverSession: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'A prover session token from POST /v1/provers/session (sign-in with Ethereum)',
+          },
+          operatorToken: { type: 'http', scheme: 'bearer', description: 'TENDER_OPERATOR_TOKEN' },
+        },
+      },
     },
   });
   registerHealthRoutes(app, deps.checks);

@@ -202,5 +202,12 @@ describe('dashboard files', () => {
     expect(openapi.paths['/dashboard/*']).toBeUndefined();
     expect(openapi.paths['/v1/operator/events']).toBeDefined();
     expect(openapi.paths['/metrics']).toBeDefined();
+    // Every bearer scheme a route refers to is declared (an undeclared one makes /openapi.json fail).
+    expect(Object.keys(openapi.components.securitySchemes).sort()).toEqual([
+      'operatorToken',
+      'proverSession',
+      'requesterApiKey',
+    ]);
+    expect(openapi.paths['/v1/provers/session']).toBeDefined();
   });
 });
