@@ -65,6 +65,9 @@ contract TenderMarket is ITenderMarket, ReentrancyGuard {
     Ledger private _ledger;
     mapping(uint256 batchId => bytes32) private _batchRoots;
     mapping(bytes32 key => bool) private _slashed;
+    /// @dev Key hashes confirmed by the registry. Registry keys never change, so a confirmed hash
+    /// stays valid; reading it here (one slot) is cheaper than calling the registry every batch.
+    mapping(bytes32 circuitId => bytes32) private _confirmedKeys;
 
     constructor(address owner_, address treasury_, ICircuitRegistry registry_, MarketParams memory params_) {
         if (owner_ == address(0) || treasury_ == address(0) || address(registry_) == address(0)) {
@@ -166,6 +169,10 @@ contract TenderMarket is ITenderMarket, ReentrancyGuard {
             _parseGroups(off, groupsStart, end, nGroups, nItems, SETTLE_PREFIX);
 
         if (!Groth16Batch.verify(groups, nItems, _seed(groups))) revert BatchVerificationFailed();
+        for (uint256 g; g < nGroups; ++g) {
+            bytes32 confirmed = groups[g].keyToCache;
+            if (confirmed != bytes32(0)) _confirmedKeys[groups[g].circuitId] = confirmed;
+        }
 
         (uint256[] memory owed, uint256[] memory earned, bytes32[] memory leaves) =
             _processRequests(groups, nItems, reqTable, nRequesters, nProvers);
@@ -242,7 +249,7 @@ contract TenderMarket is ITenderMarket, ReentrancyGuard {
             uint256 proofOffset = prefixOffset + count * prefix;
             uint256 next = proofOffset + count * stride;
             if (count == 0 || next > end) revert MalformedBatch(countOffset - base);
-            _checkKey(circuitId, vkOffset, k);
+            bytes32 keyToCache = _checkKey(circuitId, vkOffset, k);
             groups[g] = Groth16Batch.Group({
                 vkOffset: vkOffset,
                 icOffset: vkOffset + VK_FIXED,
@@ -252,7 +259,8 @@ contract TenderMarket is ITenderMarket, ReentrancyGuard {
                 count: count,
                 signalsDelta: PROOF_SIZE,
                 circuitId: circuitId,
-                prefixOffset: prefixOffset
+                prefixOffset: prefixOffset,
+                keyToCache: keyToCache
             });
             total += count;
             off = next;
@@ -260,8 +268,10 @@ contract TenderMarket is ITenderMarket, ReentrancyGuard {
         if (off != end || total != nItems) revert MalformedBatch(off - base);
     }
 
-    /// @dev keccak256(abi.encode(alpha1, beta2, gamma2, delta2, ic)) of a packed key must equal the registry's.
-    function _checkKey(bytes32 circuitId, uint256 vkOffset, uint256 k) private view {
+    /// @dev keccak256(abi.encode(alpha1, beta2, gamma2, delta2, ic)) of a packed key must equal the
+    /// registry's. Returns the hash when it was confirmed by the registry now (for the caller to
+    /// remember), zero when it was already confirmed.
+    function _checkKey(bytes32 circuitId, uint256 vkOffset, uint256 k) private view returns (bytes32 toCache) {
         bytes32 given;
         assembly ("memory-safe") {
             let m := mload(0x40)
@@ -272,9 +282,11 @@ contract TenderMarket is ITenderMarket, ReentrancyGuard {
             calldatacopy(add(m, add(VK_FIXED, 0x40)), add(vkOffset, VK_FIXED), icBytes)
             given := keccak256(m, add(add(VK_FIXED, 0x40), icBytes))
         }
+        if (_confirmedKeys[circuitId] == given) return bytes32(0);
         bytes32 registered = _registry.vkHashOf(circuitId);
         if (registered == bytes32(0)) revert CircuitNotRegistered(circuitId);
         if (registered != given) revert VerificationKeyMismatch(circuitId, registered, given);
+        return given;
     }
 
     /// @dev The Fiat-Shamir seed: a keccak256 chain over everything the pairing check reads — each
@@ -572,7 +584,8 @@ contract TenderMarket is ITenderMarket, ReentrancyGuard {
             count: 1,
             signalsDelta: signalsOffset - proofOffset,
             circuitId: bytes32(0),
-            prefixOffset: 0
+            prefixOffset: 0,
+            keyToCache: bytes32(0)
         });
         return Groth16Batch.verify(groups, 1, bytes32(0));
     }

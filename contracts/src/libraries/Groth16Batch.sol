@@ -41,6 +41,8 @@ library Groth16Batch {
         bytes32 circuitId;
         /// offset of the group's first settlement request (not used by the verification)
         uint256 prefixOffset;
+        /// the key hash, when the caller should remember it (not used by the verification)
+        bytes32 keyToCache;
     }
 
     /// @notice An upper bound on the gas `verify` forwards to precompiles.

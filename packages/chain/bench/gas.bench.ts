@@ -12,6 +12,7 @@
 import { exportSolidityVerifier, proofHash, publicSignalsHash } from '@tender/zk';
 import { encodeFunctionData, type Hex, keccak256, stringToHex } from 'viem';
 import { compileSolidity } from '../src/compileSolidity.ts';
+import { devAccounts } from '../src/devAccounts.ts';
 import { jobIdOf, proofSubmissionTypes } from '../src/eip712.ts';
 import { tenderMarketAbi } from '../src/generated/TenderMarket.ts';
 import { tenderStakingAbi } from '../src/generated/TenderStaking.ts';
@@ -75,17 +76,34 @@ try {
   const snarkjsVerifierGas = Number(snarkjsReceipt.gasUsed);
   log(`snarkjs verifier, 1 proof: ${snarkjsVerifierGas} gas`);
 
-  // --- escrow for the settlements
-  for (const r of t.requesters) {
-    await r.publicClient.waitForTransactionReceipt({
-      hash: await r.walletClient.writeContract({
-        address: t.market,
-        abi: tenderMarketAbi,
-        functionName: 'deposit',
-        value: 10n ** 19n,
-      }),
-    });
+  // --- requesters: workload A uses one requester, workload B three others. Each deposits escrow
+  // and has already used nonce 0 (its nonce word is live, as after any requester's first job; a
+  // fresh word costs 20,000 gas once per 256 nonces). Nonces count up per requester.
+  const soloRequester = t.requesters[0]!;
+  const trio = [t.requesters[1]!, t.requesters[2]!, await t.connect(devAccounts.all[9]!)];
+  const nonces = new Map<string, bigint>();
+  for (const r of [soloRequester, ...trio]) {
+    for (const [functionName, args, value] of [
+      ['deposit', [], 10n ** 19n],
+      ['invalidateNonces', [0n, 1n], 0n],
+    ] as const) {
+      await r.publicClient.waitForTransactionReceipt({
+        hash: await r.walletClient.writeContract({
+          address: t.market,
+          abi: tenderMarketAbi,
+          functionName,
+          args,
+          value,
+        } as never),
+      });
+    }
+    nonces.set(r.account.address, 1n);
   }
+  const nextNonce = (requester: string) => {
+    const n = nonces.get(requester) ?? 1n;
+    nonces.set(requester, n + 1n);
+    return n;
+  };
 
   const batches: {
     n: number;
@@ -96,19 +114,18 @@ try {
     settleGasThreeRequesters: number;
     settleGasPerProofThreeRequesters: number;
   }[] = [];
-  let nonce = 0n;
-  // Settlement workloads: jobs round-robin over `requesters` requesters and 3 provers, fresh nonces.
-  const settle = async (slice: typeof proofs, requesters: number) => {
+  // Settlement: jobs round-robin over the requesters and the 3 provers.
+  const settle = async (slice: typeof proofs, requesters: readonly (typeof trio)[number][]) => {
     const items = [];
     for (let i = 0; i < slice.length; i++) {
       items.push(
         await fixtureItem({
           domain: t.domain,
-          requester: t.requesters[i % requesters]!.account,
+          requester: requesters[i % requesters.length]!.account,
           prover: t.provers[i % t.provers.length]!.account.address,
           circuit,
           proof: slice[i]!,
-          nonce: nonce++,
+          nonce: nextNonce(requesters[i % requesters.length]!.account.address),
         }),
       );
     }
@@ -135,8 +152,8 @@ try {
       }),
     });
     if (vr.status !== 'success') throw new Error(`verifyBatch reverted at n=${n}`);
-    const settleGas = await settle(slice, 1);
-    const settleGasThreeRequesters = await settle(slice, 3);
+    const settleGas = await settle(slice, [soloRequester]);
+    const settleGasThreeRequesters = await settle(slice, trio);
     const row = {
       n,
       verifyGas: Number(vr.gasUsed),
@@ -164,12 +181,12 @@ try {
     }),
   });
   const request = {
-    requester: t.requesters[0]!.account.address,
+    requester: soloRequester.account.address,
     circuitId: circuit.circuitId,
     inputHash: keccak256(stringToHex('slash-bench')),
     maxFee: 10n ** 15n,
     deadline: 4_000_000_000n,
-    nonce: nonce++,
+    nonce: nextNonce(soloRequester.account.address),
   };
   const badSignals = [p0.publicSignals[0]! + 1n];
   const submission = {

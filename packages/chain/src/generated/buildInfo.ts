@@ -23,7 +23,7 @@ export const contractsBuildInfo = {
       }
     }
   },
-  "sourcesSha256": "0xab71406f1f4d76e9f6c72270ccfecc531441080de9f335ab4d94b351cd1e9514",
+  "sourcesSha256": "0xe1751e4256b7c4a15c4bbee7cf4c5b99a6a3587ef327f219fe7aff7c2451cc3c",
   "contracts": [
     "CircuitRegistry",
     "ReentrantReceiver",
