@@ -33,3 +33,9 @@ describe('parseEnv', () => {
     expect(() => parseEnv(schema, { PORT: '70000' })).toThrowError(/^PORT:/);
   });
 });
+
+describe('parseEnv with required variables', () => {
+  it('says a missing required variable is required', () => {
+    expect(() => parseEnv(z.object({ RPC_URL: url(['http']) }), {})).toThrowError(/^RPC_URL: required \(unset\)$/);
+  });
+});

@@ -35,5 +35,8 @@ export function parseEnv<S extends z.ZodObject>(
   const variable = String(issue.path[0] ?? 'environment');
   const got = input[variable];
   const shown = got === undefined ? 'unset' : `got ${JSON.stringify(got)}`;
+  if (got === undefined && issue.code === 'invalid_type') {
+    throw new ConfigError(variable, `${variable}: required (unset)`);
+  }
   throw new ConfigError(variable, `${variable}: ${issue.message} (${shown})`);
 }

@@ -1,6 +1,6 @@
 import { type DeployParams, deployTender, type TenderDeployment } from '@tender/chain';
-import { readDeploymentFile, writeDeploymentFile } from '@tender/infra';
 import { createPublicClient, type Hex, http } from 'viem';
+import { readDeploymentFile, writeDeploymentFile } from './deploymentFile.ts';
 
 /**
  * Returns the deployment recorded in `file` when its contracts are on the
