@@ -4,13 +4,14 @@
  *
  *   npm run bench:zk             # table
  *   npm run bench:zk -- --json   # JSON only on stdout, progress on stderr
- *   npm run bench:zk -- --runs 64 --curve single --json
+ *   npm run bench:zk -- --runs 64 --curve multi --json
  *
  * From a fresh clone the first run builds the circuits (about two minutes on
  * two cores: MNIST compile + pot15 setup, baseline compile); later runs reuse
  * the cache in `.tender/cache/circuits`. Proving runs in a child process (one
  * warm `Prover`, witness calculator loaded once), so its peak RSS is the
  * prover's alone. Timings are medians over the runs after a warm-up proof.
+ * With `--json`, use `npm run -s` (or skip npm's banner) for a clean JSON stream.
  */
 import { fork } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
@@ -32,8 +33,9 @@ const runsArg = process.argv.indexOf('--runs');
 const BATCH = 32;
 const runs = Math.max(BATCH, runsArg > 0 ? Number(process.argv[runsArg + 1]) : BATCH);
 const curveArg = process.argv.indexOf('--curve');
-const curve: 'multi' | 'single' =
-  curveArg > 0 && process.argv[curveArg + 1] === 'single' ? 'single' : 'multi';
+// `single` (default): each proof on the prover's worker thread; `multi`: snarkjs spreads FFTs and
+// multi-exponentiations over one curve thread per core (lower latency on an idle machine, ~60 MB more RSS).
+const curve: 'multi' | 'single' = curveArg > 0 && process.argv[curveArg + 1] === 'multi' ? 'multi' : 'single';
 const log = (message: string) => process.stderr.write(`[bench:zk] ${message}\n`);
 
 function median(values: readonly number[]): number {
@@ -59,18 +61,23 @@ async function accuracies(model: QuantizedModel, file: string, test: Digit[]) {
   return { floatAccuracy: f / test.length, quantizedAccuracy: q / test.length };
 }
 
+interface Proved {
+  results: ProveResult[];
+  wallMs: number[];
+  cpuMs: number[];
+  maxRssKb: number;
+}
+
 function proveInChild(
   circuit: { wasmPath: string; zkeyPath: string },
   inputs: CircuitInput[],
-): Promise<{ results: ProveResult[]; wallMs: number[]; maxRssKb: number }> {
+): Promise<Proved> {
   return new Promise((resolve, reject) => {
     const child = fork(new URL('./proveRun.ts', import.meta.url), {
       serialization: 'advanced',
       stdio: 'inherit',
     });
-    child.once('message', (m) =>
-      resolve(m as { results: ProveResult[]; wallMs: number[]; maxRssKb: number }),
-    );
+    child.once('message', (m) => resolve(m as Proved));
     child.once('error', reject);
     child.once('exit', (code) => {
       if (code !== 0) reject(new Error(`prover process exited with ${code}`));
@@ -105,17 +112,17 @@ async function main(): Promise<void> {
     .slice(0, BATCH)
     .map((r) => ({ vkey: mnist.vkey, publicSignals: r.publicSignals, proof: r.proof }));
   await verifyProof(items[0]!.vkey, items[0]!.publicSignals, items[0]!.proof); // warm-up
+  await batchVerify(items.slice(0, 2)); // warm-up
+  // Interleaved rounds, so that a change in the (shared) machine's load hits both alike.
   const verifyMs: number[] = [];
-  for (const it of items) {
-    const t0 = performance.now();
-    await verifyProof(it.vkey, it.publicSignals, it.proof);
-    verifyMs.push(performance.now() - t0);
-  }
   const batchMs: number[] = [];
-  for (let i = 0; i < 5; i++) {
+  for (let round = 0; round < 9; round++) {
     const t0 = performance.now();
+    for (const it of items) await verifyProof(it.vkey, it.publicSignals, it.proof);
+    verifyMs.push((performance.now() - t0) / items.length);
+    const t1 = performance.now();
     const res = await batchVerify(items);
-    batchMs.push(performance.now() - t0);
+    batchMs.push(performance.now() - t1);
     if (!res.ok) throw new Error('batch verification rejected valid proofs');
   }
   await terminateCurves();
@@ -171,6 +178,8 @@ async function main(): Promise<void> {
       groth16Ms: round(groth16Ms),
       proveMs: round(proveMs),
       proveWallMs: round(median(proved.wallMs.slice(1))),
+      // CPU time of the proving process per proof (all its threads): what a proof costs when the shared machine is busy
+      proveCpuMs: round(median(proved.cpuMs.slice(1))),
       runs: measured.length,
       curve,
       peakRssMb: round(proved.maxRssKb / 1024),
@@ -207,6 +216,8 @@ async function main(): Promise<void> {
       String(m.proveMs),
       `null (needs 2^${result.baseline.powerNeeded})`,
     ],
+    ['  of which Groth16 (ms, median)', String(m.groth16Ms), '-'],
+    ['  CPU time per proof (ms, median)', String(m.proveCpuMs), '-'],
     ['peak RSS of the prover (MB)', String(m.peakRssMb), 'null'],
     ['verify one proof (ms, median)', String(m.verifyMs), '-'],
     [
@@ -222,7 +233,8 @@ async function main(): Promise<void> {
   console.log(`${''.padEnd(w0)}  ${'MNIST 784-56-10, 8-bit'.padEnd(w1)}  baseline (common construction)`);
   for (const [a, b, c] of rows) console.log(`${a.padEnd(w0)}  ${b.padEnd(w1)}  ${c}`);
   console.log(
-    `\n${m.runs} proofs after a warm-up on ${result.machine.cpus} CPUs (${result.machine.cpuModel}), ${result.machine.node}`,
+    `\n${m.runs} proofs after a warm-up (curve ${curve}) on ${result.machine.cpus} CPUs (${result.machine.cpuModel}), ` +
+      `${result.machine.node}; load average ${result.machine.loadAvg1m.join(' -> ')}`,
   );
   for (const [key, v] of Object.entries(variants) as [
     string,
