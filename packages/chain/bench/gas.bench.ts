@@ -1,12 +1,14 @@
 /**
  * `npm run bench:gas [-- --json]`: deploys Tender and snarkjs's generated verifier for the same
- * circuit on a fresh anvil and measures gas from real transaction receipts (never eth_estimateGas:
- * the snarkjs verifier returns false instead of reverting when short of gas).
+ * circuit (contracts/test/fixtures/square.circom, one public signal) on a fresh anvil and measures
+ * gas from real transaction receipts (never eth_estimateGas: the snarkjs verifier returns false
+ * instead of reverting when short of gas).
  *
  * Measured: snarkjs `verifyProof` for one proof; `TenderMarket.verifyBatch` (verification only)
  * and `TenderMarket.settleBatch` (verification + request signatures + nonces + netted payments +
- * result root) at n = 1, 8, 32, 64, 128; one slash. Per-proof figures are the whole transaction's
- * gas (21k base and calldata included) divided by n. Exits 1 when a goal is missed.
+ * result root) at n = 1, 8, 32, 64, 128, for jobs of one requester (goal-checked) and of three
+ * requesters (reported), three provers each; one slash. Per-proof figures are the whole
+ * transaction's gas (21k base and calldata included) divided by n. Exits 1 when a goal is missed.
  */
 
 import { exportSolidityVerifier, proofHash, publicSignalsHash } from '@tender/zk';
@@ -240,13 +242,16 @@ try {
     console.log(
       `\nsnarkjs verifier (1 proof, ${result.circuit.publicSignals} public signal): ${snarkjsVerifierGas} gas`,
     );
-    console.log('\n| n | verify gas | verify / proof | settle gas | settle / proof |');
-    console.log('| ---: | ---: | ---: | ---: | ---: |');
+    console.log(
+      '\n| n | verify gas | verify / proof | settle gas | settle / proof | settle / proof, 3 requesters |',
+    );
+    console.log('| ---: | ---: | ---: | ---: | ---: | ---: |');
     for (const b of batches) {
       console.log(
-        `| ${b.n} | ${b.verifyGas} | ${b.verifyGasPerProof} | ${b.settleGas} | ${b.settleGasPerProof} |`,
+        `| ${b.n} | ${b.verifyGas} | ${b.verifyGasPerProof} | ${b.settleGas} | ${b.settleGasPerProof} | ${b.settleGasPerProofThreeRequesters} |`,
       );
     }
+    console.log(`\n${result.workload}`);
     console.log(`\nslash (invalid proof): ${slashGas} gas`);
     console.log(misses.length === 0 ? '\nall gas goals met' : `\nMISSED GOALS:\n  ${misses.join('\n  ')}`);
   }
