@@ -13,8 +13,8 @@ let square: FixtureCircuit;
 let product: FixtureCircuit;
 
 beforeAll(async () => {
-  [t, square, product] = await Promise.all([
-    startTestMarket(),
+  t = await startTestMarket(); // first, so afterAll stops it even if a fixture fails
+  [square, product] = await Promise.all([
     buildFixtureCircuit('square', 'registry'),
     buildFixtureCircuit('product', 'registry'),
   ]);

@@ -21,7 +21,8 @@ let proofs: FixtureProof[];
 let nonce = 0n;
 
 beforeAll(async () => {
-  [t, square] = await Promise.all([startTestMarket(), buildFixtureCircuit('square', 'invariant')]);
+  t = await startTestMarket(); // first, so afterAll stops it even if the fixture fails
+  square = await buildFixtureCircuit('square', 'invariant');
   proofs = await proveFixtures(square, 4);
   await registerCircuit(t.deployer, t.registry, {
     circuitId: square.circuitId,

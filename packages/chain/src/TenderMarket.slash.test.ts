@@ -28,8 +28,8 @@ let pr: FixtureProof[];
 let nonce = 0n;
 
 beforeAll(async () => {
-  [t, square, product] = await Promise.all([
-    startTestMarket(),
+  t = await startTestMarket(); // first, so afterAll stops it even if a fixture fails
+  [square, product] = await Promise.all([
     buildFixtureCircuit('square', 'slash'),
     buildFixtureCircuit('product', 'slash'),
   ]);

@@ -27,6 +27,31 @@ describe('startAnvil', () => {
     await expect(client.getBalance({ address: `0x${'00'.repeat(20)}` })).rejects.toThrow();
   });
 
+  it('stops anvil by itself when the process that started it dies', async () => {
+    const { spawn } = await import('node:child_process');
+    const script = `import { startAnvil } from ${JSON.stringify(new URL('./startAnvil.ts', import.meta.url).pathname)};
+const a = await startAnvil(); console.log(a.rpcUrl); setInterval(() => {}, 1000);`;
+    const orphanMaker = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const rpcUrl = await new Promise<string>((resolve) =>
+      orphanMaker.stdout.once('data', (d: Buffer) => resolve(d.toString().trim())),
+    );
+    const client = createPublicClient({ transport: http(rpcUrl) });
+    expect(await client.getChainId()).toBe(31337);
+    orphanMaker.kill('SIGKILL'); // no chance to clean up
+    const deadline = Date.now() + 5_000;
+    let alive = true;
+    while (alive && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 250));
+      alive = await client.getChainId().then(
+        () => true,
+        () => false,
+      );
+    }
+    expect(alive).toBe(false);
+  });
+
   it('runs two independent nodes side by side with their own chain id', async () => {
     const [a, b] = await Promise.all([startAnvil(), startAnvil({ chainId: 1337 })]);
     try {

@@ -28,7 +28,7 @@ export interface AnvilInstance {
   rpcUrl: string;
   port: number;
   chainId: number;
-  /** Process id of the anvil process. */
+  /** Process id of anvil's supervisor (a small sh process whose only child is anvil). */
   pid: number;
   /** Stops the node and waits for the process to exit (idempotent). */
   stop(): Promise<void>;
@@ -52,6 +52,23 @@ export function anvilBinaryPath(): string {
   return join(repoRoot, 'node_modules', '.bin', 'anvil');
 }
 
+/**
+ * A tiny sh supervisor: runs anvil, kills it when told to (TERM/INT) or when the Node process that
+ * started it disappears (a test worker killed by its runner, a crash), so no anvil outlives us.
+ */
+const SUPERVISOR = `
+parent=$1; shift
+"$@" &
+child=$!
+trap 'kill $child 2>/dev/null; wait $child; exit 0' TERM INT
+while kill -0 "$parent" 2>/dev/null && kill -0 "$child" 2>/dev/null; do
+  sleep 1 &
+  wait $!
+done
+kill $child 2>/dev/null
+wait $child
+`;
+
 const running = new Set<ChildProcess>();
 let exitHookInstalled = false;
 
@@ -65,8 +82,8 @@ function installExitHook(): void {
 
 /**
  * Starts a real anvil node from `node_modules` on 127.0.0.1 and resolves once it listens.
- * Each call is its own node (own port, own state); call `stop()` when done — the process is
- * also killed when this process exits.
+ * Each call is its own node (own port, own state); call `stop()` when done. A supervisor kills
+ * anvil within a second if this process dies without stopping it, so no node is left behind.
  *
  * @example
  * const anvil = await startAnvil();
@@ -79,7 +96,13 @@ export async function startAnvil(opts: StartAnvilOptions = {}): Promise<AnvilIns
   if (opts.blockTimeSec !== undefined) args.push('--block-time', String(opts.blockTimeSec));
   args.push(...(opts.extraArgs ?? []));
   const silent = opts.silent ?? true;
-  const child = spawn(anvilBinaryPath(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    '/bin/sh',
+    ['-c', SUPERVISOR, 'tender-anvil', String(process.pid), anvilBinaryPath(), ...args],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   running.add(child);
   installExitHook();
 
