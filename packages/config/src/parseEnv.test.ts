@@ -36,6 +36,8 @@ describe('parseEnv', () => {
 
 describe('parseEnv with required variables', () => {
   it('says a missing required variable is required', () => {
-    expect(() => parseEnv(z.object({ RPC_URL: url(['http']) }), {})).toThrowError(/^RPC_URL: required \(unset\)$/);
+    expect(() => parseEnv(z.object({ RPC_URL: url(['http']) }), {})).toThrowError(
+      /^RPC_URL: required \(unset\)$/,
+    );
   });
 });
