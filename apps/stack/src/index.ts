@@ -1,0 +1,1 @@
+export { loadStackEnv, type StackEnv, stackEnvSchema } from './env.ts';
