@@ -54,6 +54,17 @@ describe('decideBid', () => {
     if (d.bid) expect(d.etaMs).toBe(Math.ceil(((guess + defaultBidPolicy.fetchMs) * 15_000) / 10_000));
   });
 
+  it('takes one job at a time of a circuit it has not measured yet (a guess, and a cold first proof)', () => {
+    const unmeasured = { measuredMs: null, concurrency: 4 };
+    expect(decideBid(situation(unmeasured)).bid).toBe(true);
+    expect(decideBid(situation({ ...unmeasured, running: 1 }))).toEqual({ bid: false, reason: 'measuring' });
+    expect(decideBid(situation({ ...unmeasured, outstandingBids: 1 }))).toEqual({
+      bid: false,
+      reason: 'measuring',
+    });
+    expect(decideBid(situation({ concurrency: 4, running: 1, outstandingBids: 2 })).bid).toBe(true);
+  });
+
   it('does not bid once stopping or after the auction closed', () => {
     expect(decideBid(situation({ stopping: true }))).toEqual({ bid: false, reason: 'stopping' });
     expect(decideBid(situation({ now: now + 1_000 }))).toEqual({ bid: false, reason: 'closed' });
@@ -88,6 +99,7 @@ describe('decideBid', () => {
           const d = decideBid(s, { ...defaultBidPolicy, priceFloorWei: r.floor });
           if (!d.bid) return;
           expect(r.running + r.outstandingBids).toBeLessThan(r.concurrency);
+          if (r.measuredMs === null) expect(r.running + r.outstandingBids).toBe(0);
           expect(d.price).toBeLessThanOrEqual(r.maxFee);
           expect(d.price).toBeGreaterThanOrEqual(r.floor);
           expect(s.invitation.closesAt + d.etaMs).toBeLessThanOrEqual(s.invitation.jobDeadline);

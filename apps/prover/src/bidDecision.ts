@@ -52,7 +52,14 @@ export interface BidSituation {
 }
 
 /** Why a worker does not bid. */
-export type SkipReason = 'stopping' | 'closed' | 'at_capacity' | 'too_large' | 'too_slow' | 'too_expensive';
+export type SkipReason =
+  | 'stopping'
+  | 'closed'
+  | 'at_capacity'
+  | 'measuring'
+  | 'too_large'
+  | 'too_slow'
+  | 'too_expensive';
 
 /** The outcome of {@link decideBid}. */
 export type BidDecision =
@@ -66,7 +73,9 @@ export type BidDecision =
  * proving time (or a first guess from the constraint count), counting queued
  * work and the download when not cached; the price is core `bidPrice` (cost
  * per second × time, plus margin, at least the floor). It skips a job it
- * cannot finish before the deadline or that pays less than its price.
+ * cannot finish before the deadline or that pays less than its price, and,
+ * while it has no measurement for the circuit, any job while other work is in
+ * flight or bid for (`measuring`).
  *
  * @example
  * decideBid({ now, invitation, concurrency: 1, running: 0, outstandingBids: 0, maxConstraints: 1e6,
@@ -76,6 +85,10 @@ export function decideBid(s: BidSituation, policy: BidPolicy = defaultBidPolicy)
   if (s.stopping) return { bid: false, reason: 'stopping' };
   if (s.now >= s.invitation.closesAt) return { bid: false, reason: 'closed' };
   if (s.running + s.outstandingBids >= s.concurrency) return { bid: false, reason: 'at_capacity' };
+  // Without a measurement the promised time is a guess, and the first proofs also pay the cold
+  // start (proving threads, loading the circuit): promised for several jobs at once, one wrong guess
+  // misses all their deadlines. So it takes one job at a time until its first proof is measured.
+  if (s.measuredMs === null && s.running + s.outstandingBids > 0) return { bid: false, reason: 'measuring' };
   if (s.invitation.constraints > s.maxConstraints) return { bid: false, reason: 'too_large' };
   const provingMsEstimate =
     s.measuredMs ?? Math.ceil(policy.guessBaseMs + s.invitation.constraints * policy.guessMsPerConstraint);
