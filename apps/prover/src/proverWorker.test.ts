@@ -195,4 +195,24 @@ describe('prover worker against a real api and scheduler', () => {
     const assignment = await h.deps.prisma.assignment.findFirstOrThrow({ where: { jobId: job.id } });
     expect(assignment.status).toBe('abandoned');
   });
+
+  it('keeps a proof that outran its deadline as a slow sample, so its next bids promise more time', async () => {
+    // No download or safety allowance: the promised time (and so the deadline) is short.
+    const w = await worker(carol, silent, { pricing: { guessBaseMs: 300, fetchMs: 300, safetyBps: 0 } });
+    const book = path.join(dataDir, carol.address.toLowerCase(), 'speeds.json');
+    const samples = async (): Promise<number[]> =>
+      JSON.parse(await readFile(book, 'utf8')).circuits[`silent:${circuitId}`]?.samplesMs ?? [];
+    await submit(); // it may win this job or one re-auctioned after an earlier test: either will do
+    await until(async () => (await samples()).length === 1, 'the late proof to be recorded', 30_000);
+    const assignment = await h.deps.prisma.assignment.findFirstOrThrow({
+      where: { prover: { address: carol.address.toLowerCase() }, status: { not: 'accepted' } },
+    });
+    expect(assignment.status).toBe('failed_deadline');
+    const [late] = await samples();
+    // It ran at least from the award to the deadline (less the award's trip here).
+    expect(late).toBeGreaterThanOrEqual(
+      assignment.deadline.getTime() - assignment.createdAt.getTime() - 1_000,
+    );
+    await w.stop({ graceMs: 0 });
+  });
 });

@@ -96,6 +96,8 @@ interface Running {
   award: AwardEvent;
   abort: AbortController;
   done: Promise<void>;
+  /** The market ended the assignment because its deadline passed (the proof ran late). */
+  missedDeadline?: boolean;
 }
 
 /** How long after an auction closes an undecided bid stops counting against capacity (missed events). */
@@ -226,13 +228,16 @@ export function createProverWorker(opts: ProverWorkerOptions): ProverWorker {
     entry.done = prove(entry).finally(() => running.delete(award.assignmentId));
   }
 
-  async function prove({ award, abort }: Running): Promise<void> {
+  async function prove(work: Running): Promise<void> {
+    const { award, abort } = work;
     const { assignmentId, jobId, circuitId } = award;
     log('info', 'award', { assignmentId, jobId, price: award.price });
+    let started: number | undefined;
+    let measured = false;
     try {
       const circuit = await cache!.ensure(client, circuitId);
       abort.signal.throwIfAborted();
-      const started = performance.now();
+      started = performance.now();
       // abortable: a backend that ignores the signal (or never finishes) cannot hold up a cancellation.
       const result = await abortable(
         opts.backend.prove({
@@ -247,6 +252,7 @@ export function createProverWorker(opts: ProverWorkerOptions): ProverWorker {
       const ms = performance.now() - started;
       abort.signal.throwIfAborted();
       await speeds!.record(circuitId, ms, constraintsOf.get(circuitId.toLowerCase()));
+      measured = true;
       await client.submitProof(jobId, award.chainJobId, circuitId, result.proof, result.publicSignals);
       stats.proofsAccepted++;
       log('info', 'proof accepted', { assignmentId, jobId, provingMs: Math.round(ms) });
@@ -259,6 +265,13 @@ export function createProverWorker(opts: ProverWorkerOptions): ProverWorker {
       }
       if (abort.signal.aborted) {
         log('info', 'assignment dropped', { assignmentId, reason: describe(abort.signal.reason) });
+        // A proof still running at its deadline took at least this long: keep that as a sample, or
+        // the speed book only ever sees the proofs that were fast enough and keeps promising too little.
+        if (work.missedDeadline && started !== undefined && !measured) {
+          await speeds!
+            .record(circuitId, performance.now() - started, constraintsOf.get(circuitId.toLowerCase()))
+            .catch((e: unknown) => log('warn', 'could not record the proving time', { error: describe(e) }));
+        }
         return;
       }
       stats.failures++;
@@ -281,6 +294,7 @@ export function createProverWorker(opts: ProverWorkerOptions): ProverWorker {
     const work = event.assignmentId ? running.get(event.assignmentId) : undefined;
     if (work) {
       stats.cancelled++;
+      if (event.reason === 'failed_deadline') work.missedDeadline = true;
       work.abort.abort(new Error(`cancelled: ${event.reason}`));
     }
   }
