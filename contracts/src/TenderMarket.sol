@@ -177,23 +177,28 @@ contract TenderMarket is ITenderMarket, ReentrancyGuard {
         (uint256[] memory owed, uint256[] memory earned, bytes32[] memory leaves) =
             _processRequests(groups, nItems, reqTable, nRequesters, nProvers);
 
+        // Requesters pay their prices plus the market fee on their batch total; provers get their
+        // prices in full. Sums stay far below 2^256: prices are u96, items ≤ 2^16, fee ≤ price.
         uint256 charged;
+        uint256 fee;
         for (uint256 x; x < nRequesters; ++x) {
-            uint256 amount = owed[x];
-            if (amount == 0) continue;
+            uint256 price = owed[x];
+            if (price == 0) continue;
+            uint256 amount;
+            unchecked {
+                uint256 cut = price * _feeBps / BPS;
+                fee += cut;
+                amount = price + cut;
+                charged += amount;
+            }
             address requester = _addr(reqTable + 20 * x);
             uint256 balance = _balances[requester];
             if (balance < amount) revert InsufficientBalance(requester, balance, amount);
             _balances[requester] = balance - amount;
-            charged += amount;
         }
-        uint256 fee;
         for (uint256 x; x < nProvers; ++x) {
             uint256 amount = earned[x];
-            if (amount == 0) continue;
-            uint256 cut = amount * _feeBps / BPS;
-            _balances[_addr(provTable + 20 * x)] += amount - cut;
-            fee += cut;
+            if (amount != 0) _balances[_addr(provTable + 20 * x)] += amount;
         }
         bytes32 root = _merkleRoot(leaves);
         Ledger memory ledger = _ledger;

@@ -16,6 +16,7 @@ interface ITenderMarket {
         address requester;
         bytes32 circuitId;
         bytes32 inputHash;
+        /// the most the job's price (what its prover is paid) may be; the market fee comes on top
         uint256 maxFee;
         uint64 deadline;
         uint256 nonce;
@@ -40,7 +41,8 @@ interface ITenderMarket {
 
     /// @notice The market's fixed parameters.
     struct MarketParams {
-        /// market fee on prover earnings, in bps
+        /// market fee in bps, charged to requesters on top of the prices they pay (per batch and
+        /// requester: floor(sum of the requester's prices × feeBps / 10,000))
         uint16 feeBps;
         /// share of a prover's stake one invalid proof costs, in bps
         uint16 slashBps;
@@ -86,7 +88,8 @@ interface ITenderMarket {
     error BatchVerificationFailed();
     /// @notice The request's deadline has passed.
     error RequestExpired(bytes32 jobId, uint64 deadline);
-    /// @notice The price charged is above the request's maximum fee.
+    /// @notice The job's price (paid to its prover) is above the request's `maxFee` (the market fee,
+    /// charged on top, does not count against `maxFee`).
     error PriceAboveMaxFee(bytes32 jobId, uint256 price, uint256 maxFee);
     /// @notice The request signature is not the requester's (or is malleable).
     error InvalidRequestSignature(bytes32 jobId, address requester);
@@ -123,8 +126,8 @@ interface ITenderMarket {
     /// @param batchId the batch's id (1, 2, …)
     /// @param root the Merkle root of its results
     /// @param jobs the number of jobs in it
-    /// @param charged wei taken from requesters
-    /// @param fee wei of it that went to the treasury
+    /// @param charged wei taken from requesters: their prices plus the market fee
+    /// @param fee wei of `charged` that went to the treasury (the rest, the prices, went to provers)
     event BatchSettled(uint256 indexed batchId, bytes32 root, uint256 jobs, uint256 charged, uint256 fee);
     /// @notice A prover was slashed for a signed invalid proof.
     event ProverSlashed(
@@ -160,8 +163,13 @@ interface ITenderMarket {
     // ---------------------------------------------------------------- settlement
 
     /// @notice Verifies every proof of a batch with one randomized pairing check, charges each
-    /// requester and pays each prover (netted per account, minus the market fee), marks the request
-    /// nonces used and records the batch's result root. Operators only.
+    /// requester and pays each prover (netted per account), marks the request nonces used and
+    /// records the batch's result root. Operators only.
+    /// @dev Money, per requester in the batch: with `p` the sum of its prices, it is debited
+    /// `p + floor(p × feeBps / 10,000)` (reverts `InsufficientBalance` with that total as `needed`),
+    /// each prover is credited the full sum of its prices, and the fees accrue to the treasury. The
+    /// signed `maxFee` caps a job's price (`price ≤ maxFee`, else `PriceAboveMaxFee`); the market fee
+    /// is charged on top of it, so a requester's escrow must cover prices plus fee.
     /// @param batch the packed batch (layout in contracts/README.md; built by `@tender/chain`)
     /// @return batchId the new batch's id
     function settleBatch(bytes calldata batch) external returns (uint256 batchId);

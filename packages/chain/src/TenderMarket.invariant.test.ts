@@ -118,14 +118,15 @@ describe('escrow invariant', () => {
               owed[j.requester]! += j.price;
               earned[j.prover]! += j.price;
             }
-            const affordable = owed.every((x, i) => x <= model[i]!);
+            // Requesters pay prices plus floor(their batch sum × 250 / 10 000); provers get prices.
+            const fees = owed.map((x) => (x * 250n) / 10_000n);
+            const affordable = owed.every((x, i) => x + fees[i]! <= model[i]!);
             const r = await settleBatch(t.operator, t.market, items).catch((e: unknown) => toChainError(e));
             if (affordable) {
               for (let i = 0; i < 3; i++) {
-                const fee = (earned[i]! * 250n) / 10_000n;
-                model[i]! -= owed[i]!;
-                model[3 + i]! += earned[i]! - fee;
-                model[6]! += fee;
+                model[i]! -= owed[i]! + fees[i]!;
+                model[3 + i]! += earned[i]!;
+                model[6]! += fees[i]!;
               }
             } else {
               expect((r as unknown as { details: { errorName: string } }).details.errorName).toBe(

@@ -95,10 +95,10 @@ const simulateSettle = (data: Hex) =>
   });
 
 describe('settleBatch', () => {
-  it('settles a batch mixing two circuits, nets payments and records a root every result proves into', async () => {
+  it('settles a batch mixing two circuits, pays provers their prices, charges requesters prices plus the fee and records a root every result proves into', async () => {
     const items = [
       await item(square, sq[0]!, { requester: 0, prover: 0, price: 100n, maxFee: 100n }),
-      await item(product, pr[0]!, { requester: 1, prover: 1, price: 4_000n, maxFee: 5_000n }),
+      await item(product, pr[0]!, { requester: 1, prover: 1, price: 4_020n, maxFee: 5_000n }),
       await item(square, sq[1]!, { requester: 1, prover: 0, price: 300n, maxFee: 400n }),
       await item(product, pr[1]!, { requester: 0, prover: 1, price: 6_000n, maxFee: 6_000n }),
       await item(square, sq[2]!, { requester: 0, prover: 2, price: 10_000n, maxFee: 10_000n }),
@@ -108,18 +108,13 @@ describe('settleBatch', () => {
     const settled = await settleBatch(t.operator, t.market, items);
     const after = await Promise.all(accounts.map((a) => read<bigint>('balanceOf', [a])));
     const delta = after.map((v, i) => v - before[i]!);
-    // requester 0: 100 + 6000 + 10000; requester 1: 4000 + 300; fee 2.5% of each prover's total.
-    const fee = (x: bigint) => (x * 250n) / 10_000n;
-    expect(delta).toEqual([
-      -16_100n,
-      -4_300n,
-      400n - fee(400n),
-      10_000n - fee(10_000n),
-      10_000n - fee(10_000n),
-      fee(400n) + fee(10_000n) * 2n,
-    ]);
-    expect(settled.charged).toBe(20_400n);
-    expect(settled.fee).toBe(fee(400n) + fee(10_000n) * 2n);
+    // Fee = floor(requester's price sum × 250 / 10 000), on the sum (not per job):
+    // requester 0: 100 + 6000 + 10000 = 16 100 → fee 402 (402.5 floored);
+    // requester 1: 4020 + 300 = 4 320 → fee 108 (per job it would be 100 + 7 = 107).
+    // Provers get their prices in full: 100 + 300, 4020 + 6000, 10 000.
+    expect(delta).toEqual([-16_502n, -4_428n, 400n, 10_020n, 10_000n, 510n]);
+    expect(settled.charged).toBe(16_502n + 4_428n);
+    expect(settled.fee).toBe(510n);
     // Leaves: circuits in first-appearance order, then by requester inside a circuit.
     expect(settled.order).toEqual([0, 4, 2, 3, 1]);
     expect(settled.root).toBe(resultRoot(settled.results));
@@ -219,6 +214,32 @@ describe('settleBatch', () => {
       0n,
       5n,
     ]);
+  });
+
+  it('charges the market fee on top of maxFee: escrow covering only the price is not enough', async () => {
+    const requester = t.requesters[2]!;
+    const deposit = (value: bigint) =>
+      sendContractTx(t.deployer, {
+        address: t.market,
+        abi: tenderMarketAbi,
+        functionName: 'depositFor',
+        args: [requester.account.address],
+        value,
+      });
+    expect(await read<bigint>('balanceOf', [requester.account.address])).toBe(0n);
+    const job = await item(square, sq[3]!, { requester: 2, price: 10_000n, maxFee: 10_000n });
+    await deposit(10_000n);
+    await expectRevert(settleBatch(t.operator, t.market, [job]), 'InsufficientBalance', [
+      requester.account.address,
+      10_000n,
+      10_250n,
+    ]);
+    await deposit(250n);
+    const treasuryBefore = await read<bigint>('balanceOf', [t.treasury.account.address]);
+    const settled = await settleBatch(t.operator, t.market, [job]);
+    expect([settled.charged, settled.fee]).toEqual([10_250n, 250n]);
+    expect(await read<bigint>('balanceOf', [requester.account.address])).toBe(0n);
+    expect((await read<bigint>('balanceOf', [t.treasury.account.address])) - treasuryBefore).toBe(250n);
   });
 
   it('rejects unknown circuits and keys that do not hash to the registered one', async () => {

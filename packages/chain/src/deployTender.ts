@@ -28,7 +28,10 @@ export interface DeployParams {
   treasury: Address;
   /** Accounts allowed to settle batches and set stake locks. Default: `[owner]`. */
   operators: readonly Address[];
-  /** Market fee taken from each prover's earnings, in basis points. Default 250 (2.5%). */
+  /**
+   * Market fee in basis points, charged to requesters on top of the prices (per batch and requester:
+   * `floor(price sum × feeBps / 10 000)`); provers are paid their prices in full. Default 250 (2.5%).
+   */
   feeBps: number;
   /** Share of a prover's stake one proven invalid proof costs, in bps. Default 5000. */
   slashBps: number;

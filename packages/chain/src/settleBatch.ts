@@ -12,7 +12,7 @@ export interface SettledBatch {
   root: Hex;
   txHash: Hex;
   gasUsed: bigint;
-  /** Wei charged to requesters and the part of it that went to the treasury. */
+  /** Wei charged to requesters (prices plus the market fee) and the fee part, which went to the treasury. */
   charged: bigint;
   fee: bigint;
   /** Results in leaf order: `merkleProofFor(results, k)` proves `results[k]`. */

@@ -23,7 +23,7 @@ export const contractsBuildInfo = {
       }
     }
   },
-  "sourcesSha256": "0xe1751e4256b7c4a15c4bbee7cf4c5b99a6a3587ef327f219fe7aff7c2451cc3c",
+  "sourcesSha256": "0xc0950bbc9abe37a56abed995a426752cb394c8635be5491be0c3def9d5e31c0b",
   "contracts": [
     "CircuitRegistry",
     "ReentrantReceiver",
