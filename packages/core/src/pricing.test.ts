@@ -38,6 +38,34 @@ describe('netSettlement', () => {
     expect(s.totalDebitWei).toBe(7_175n);
   });
 
+  it("floors the fee once on each requester's price sum, as the contract does, not per item", () => {
+    // 39 wei → 0.975 wei of fee each; 78 wei → 1.95 → 1 wei on the sum.
+    const s = netSettlement(
+      [
+        { requester: '0xr1', prover: '0xp1', priceWei: 39n },
+        { requester: '0xr1', prover: '0xp2', priceWei: 39n },
+        { requester: '0xr2', prover: '0xp1', priceWei: 39n },
+      ],
+      250,
+    );
+    expect(s.debits).toEqual([
+      { address: '0xr1', amountWei: 79n },
+      { address: '0xr2', amountWei: 39n },
+    ]);
+    expect(s.credits).toEqual([
+      { address: '0xp1', amountWei: 78n },
+      { address: '0xp2', amountWei: 39n },
+    ]);
+    expect(s.treasuryFeeWei).toBe(1n);
+    expect(s.totalDebitWei).toBe(118n);
+  });
+
+  it('rejects a negative price', () => {
+    expect(() => netSettlement([{ requester: '0xr', prover: '0xp', priceWei: -1n }])).toThrowError(
+      /priceWei must not be negative/,
+    );
+  });
+
   it('settles nothing for an empty batch', () => {
     expect(netSettlement([])).toEqual({ debits: [], credits: [], treasuryFeeWei: 0n, totalDebitWei: 0n });
   });
@@ -48,7 +76,7 @@ describe('netSettlement', () => {
     { maxLength: 40 },
   );
 
-  it('balances exactly: debits = credits + fees, and fees never exceed the rate', () => {
+  it('balances exactly: debits = credits + fees, each requester pays its prices plus the floored fee on their sum', () => {
     fc.assert(
       fc.property(items, fc.integer({ min: 0, max: 10_000 }), (list: SettledItem[], bps) => {
         const s = netSettlement(list, bps);
@@ -59,6 +87,12 @@ describe('netSettlement', () => {
         expect(s.totalDebitWei).toBe(debits);
         expect(credits).toBe(prices);
         expect(s.treasuryFeeWei * 10_000n <= prices * BigInt(bps)).toBe(true);
+        for (const d of s.debits) {
+          const owed = list
+            .filter((i) => i.requester.toLowerCase() === d.address)
+            .reduce((sum, i) => sum + i.priceWei, 0n);
+          expect(d.amountWei).toBe(owed + (owed * BigInt(bps)) / 10_000n);
+        }
       }),
     );
   });

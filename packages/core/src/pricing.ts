@@ -1,12 +1,15 @@
 import { TenderError } from './TenderError.ts';
 import { applyBps, BPS_DENOMINATOR, ceilDiv, maxWei } from './wei.ts';
 
-/** The marketplace fee by default: 2.5 % of the price, paid by the requester on top of it. */
+/** The marketplace fee by default: 2.5 % of the prices, paid by the requester on top of them. */
 export const defaultMarketFeeBps = 250;
 
 /**
- * The marketplace fee on one price: `floor(priceWei × feeBps / 10 000)`.
- * Rounding down means a requester is never charged more than the stated rate.
+ * The marketplace fee on an amount: `floor(priceWei × feeBps / 10 000)`.
+ * The market contract applies it once per requester and settlement batch, to
+ * the sum of that requester's prices in the batch (see {@link netSettlement}),
+ * not to each price. Rounding down means a requester is never charged more
+ * than the stated rate.
  *
  * @example
  * marketFee(10n ** 16n, 250); // 2.5e14 wei
@@ -36,19 +39,23 @@ export interface Settlement {
   readonly debits: readonly AddressAmount[];
   /** What each prover is paid: the sum of its prices. Sorted by address. */
   readonly credits: readonly AddressAmount[];
-  /** What the treasury keeps: the sum of the per-item fees. */
+  /** What the treasury keeps: the sum of the per-requester fees. */
   readonly treasuryFeeWei: bigint;
   /** Sum of all debits; always `sum(credits) + treasuryFeeWei`. */
   readonly totalDebitWei: bigint;
 }
 
 /**
- * Nets a batch of settled items into one debit per requester, one credit per
- * prover and the treasury fee. The fee is computed per item with
- * {@link marketFee} (so it does not depend on how items are grouped) and
- * charged to that item's requester. Addresses are lowercased; an address that
- * is both requester and prover gets a debit and a credit (roles are not
- * netted against each other). Exact: `sum(debits) = sum(credits) + treasuryFeeWei`.
+ * Nets one settlement batch into one debit per requester, one credit per
+ * prover and the treasury fee, exactly as `TenderMarket.settleBatch` moves the
+ * money: each requester pays the sum `p` of its prices plus
+ * `marketFee(p)` = `floor(p × feeBps / 10 000)` (the fee is floored once, on
+ * the requester's sum in the batch, not per item), each prover is credited the
+ * full sum of its prices, and the fees go to the treasury. Pass the items of
+ * one batch: the fee depends on how items are grouped into batches. Addresses
+ * are lowercased; an address that is both requester and prover gets a debit
+ * and a credit (roles are not netted against each other). Exact:
+ * `sum(debits) = sum(credits) + treasuryFeeWei`.
  *
  * @example
  * netSettlement([{ requester: '0xr', prover: '0xp', priceWei: 1000n }], 250);
@@ -59,21 +66,24 @@ export function netSettlement(
   feeBps: number = defaultMarketFeeBps,
 ): Settlement {
   assertFeeBps(feeBps);
-  const debits = new Map<string, bigint>();
+  const prices = new Map<string, bigint>();
   const credits = new Map<string, bigint>();
-  let treasuryFeeWei = 0n;
   for (const item of items) {
-    const fee = marketFee(item.priceWei, feeBps);
-    treasuryFeeWei += fee;
-    add(debits, item.requester.toLowerCase(), item.priceWei + fee);
+    assertNonNegative('priceWei', item.priceWei);
+    add(prices, item.requester.toLowerCase(), item.priceWei);
     add(credits, item.prover.toLowerCase(), item.priceWei);
   }
-  const sortedDebits = sorted(debits);
+  let treasuryFeeWei = 0n;
+  const debits = sorted(prices).map(({ address, amountWei }) => {
+    const fee = marketFee(amountWei, feeBps);
+    treasuryFeeWei += fee;
+    return { address, amountWei: amountWei + fee };
+  });
   return {
-    debits: sortedDebits,
+    debits,
     credits: sorted(credits),
     treasuryFeeWei,
-    totalDebitWei: sortedDebits.reduce((sum, d) => sum + d.amountWei, 0n),
+    totalDebitWei: debits.reduce((sum, d) => sum + d.amountWei, 0n),
   };
 }
 
