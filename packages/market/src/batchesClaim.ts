@@ -9,8 +9,9 @@ export interface ProvenBacklog {
 
 /**
  * A proven job whose single-item batch failed on-chain (see `settleBatchRow`) sits out for
- * `holdMs` after that failure, so one unpayable job (empty escrow, passed deadline) cannot
- * block the oldest-first queue or make every batch bisect down to it again.
+ * `holdMs` after that failure, so one unpayable job (escrow short of its prices plus the market
+ * fee, passed deadline) cannot block the oldest-first queue or make every batch bisect down to it
+ * again.
  */
 function holdClause(cutoff: Date) {
   return `NOT EXISTS (

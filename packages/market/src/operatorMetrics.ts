@@ -1,6 +1,7 @@
 import { batchStatuses, jobStatuses, slashStatuses } from '@tender/core';
 import type { MarketDeps } from './marketDeps.ts';
 import type { MetricFamily, MetricSample } from './operatorPrometheus.ts';
+import { settledMoney } from './settledMoney.ts';
 
 /** The part of {@link MarketDeps} the metrics read (any MarketDeps will do). */
 export type OperatorMetricsDeps = Pick<MarketDeps, 'prisma' | 'config' | 'now'>;
@@ -18,7 +19,8 @@ function byStatus(
  * aggregate queries (grouped counts and sums over indexed columns): jobs,
  * batches and slashes by status, open auctions, live assignments, provers
  * and provers alive (heartbeat within the TTL), proofs settled and gas used
- * by confirmed batches, and the wei settled, earned in fees and slashed.
+ * by confirmed batches, and the wei settled, earned in fees and slashed (money as
+ * {@link settledMoney} reads it: fees per confirmed batch and requester, as the contract charges).
  * Every status is present, with 0 when no row has it, so series never vanish.
  *
  * @example
@@ -27,7 +29,6 @@ function byStatus(
 export async function operatorMetrics(deps: OperatorMetricsDeps): Promise<MetricFamily[]> {
   const { prisma, config } = deps;
   const aliveSince = new Date(deps.now() - config.heartbeatTtlMs);
-  const feeBps = BigInt(config.feeBps);
   const [
     jobs,
     batches,
@@ -49,14 +50,9 @@ export async function operatorMetrics(deps: OperatorMetricsDeps): Promise<Metric
     prisma.prover.count({ where: { lastHeartbeatAt: { gte: aliveSince } } }),
     prisma.batch.aggregate({ where: { status: 'confirmed' }, _sum: { size: true, gasUsed: true } }),
     prisma.slash.aggregate({ where: { status: 'confirmed' }, _sum: { slashedWei: true } }),
-    prisma.$queryRaw<{ paid: string; fees: string }[]>`
-        SELECT coalesce(sum(a.price_wei), 0)::text AS paid,
-               coalesce(sum(div(a.price_wei * ${feeBps}, 10000)), 0)::text AS fees
-        FROM assignments a JOIN jobs j ON j.id = a.job_id
-        WHERE a.status = 'accepted' AND j.status = 'verified'`,
+    settledMoney(prisma, config.feeBps),
   ]);
-  const paid = BigInt(money[0]?.paid ?? '0');
-  const fees = BigInt(money[0]?.fees ?? '0');
+  const { paidWei: paid, feesWei: fees } = money;
   const gauge = (name: string, help: string, value: number): MetricFamily => ({
     name,
     help,
@@ -103,6 +99,10 @@ export async function operatorMetrics(deps: OperatorMetricsDeps): Promise<Metric
       'Requester escrow settled for verified jobs: prices plus fees (wei).',
       paid + fees,
     ),
-    counter('tender_fees_earned_wei_total', 'Market fees earned on verified jobs (wei).', fees),
+    counter(
+      'tender_fees_earned_wei_total',
+      'Market fees requesters paid on top of the prices of verified jobs (wei).',
+      fees,
+    ),
   ];
 }

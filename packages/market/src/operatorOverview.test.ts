@@ -117,13 +117,13 @@ describe('operatorOverview', () => {
       data: { lastHeartbeatAt: at(defaultMarketConfig.heartbeatTtlMs + 1) },
     });
 
-    // Prices chosen so that flooring the fee per job (what the contract does) differs from flooring the sum,
-    // and one is far beyond 2^64 to prove the sum is exact.
+    // Prices chosen so that flooring the fee on the requester's sum in the batch (what the contract does)
+    // differs from flooring it per job, and one is far beyond 2^64 to prove the sum is exact.
     const p1 = 1039n;
     const p2 = 10n ** 30n + 1039n;
     const common = { requesterId: requester.id, circuitId: circuit.id, proverId: fresh.id };
     const v1 = await seedJob(prisma, { ...common, status: 'verified', price: p1, verifiedAt: at(30_000) });
-    await seedJob(prisma, { ...common, status: 'verified', price: p2, verifiedAt: at(1_800_000) });
+    const v2 = await seedJob(prisma, { ...common, status: 'verified', price: p2, verifiedAt: at(1_800_000) });
     await seedJob(prisma, { ...common, status: 'proven', price: 500n, provenAt: at(10_000) });
     await seedJob(prisma, { ...common, status: 'assigned', price: 400n, assignment: 'proving' });
     const fresh1 = await seedJob(prisma, { ...common, status: 'submitted', updatedAt: at(-1) });
@@ -140,6 +140,7 @@ describe('operatorOverview', () => {
         gasUsed: 600_001n,
         confirmedAt: at(30_000),
         createdAt: at(40_000),
+        items: { create: [v1, v2].map((j, leafIndex) => ({ jobId: j.id, leafIndex })) },
       },
     });
     await prisma.batch.create({ data: { status: 'pending', size: 3, createdAt: at(5_000) } });
@@ -216,8 +217,8 @@ describe('operatorOverview', () => {
       ['confirmed', stale.address],
     ]);
 
-    const fees = marketFee(p1, 250) + marketFee(p2, 250);
-    expect(fees).not.toBe(marketFee(p1 + p2, 250));
+    const fees = marketFee(p1 + p2, 250);
+    expect(fees).not.toBe(marketFee(p1, 250) + marketFee(p2, 250));
     expect(o.money).toEqual({
       paidToProversWei: (p1 + p2).toString(),
       feesEarnedWei: fees.toString(),
@@ -232,5 +233,45 @@ describe('operatorOverview', () => {
       provenLastMinute: 1,
       provenLastHour: 1,
     });
+  });
+
+  it('charges the fee once per confirmed batch and requester, on the sum of its prices, as the contract does', async () => {
+    const { prisma } = db;
+    const before = (await operatorOverview(deps)).money;
+    const [alice, bob] = [await insertRequester(prisma), await insertRequester(prisma)];
+    const circuit = await insertCircuit(prisma);
+    const prover = await insertProver(prisma);
+    // 39 wei → a fee of 0.975 wei per job, floored to 0; two jobs of one requester in one batch → 1 wei.
+    const job = (requester: { id: string }) =>
+      seedJob(prisma, {
+        requesterId: requester.id,
+        circuitId: circuit.id,
+        proverId: prover.id,
+        status: 'verified',
+        price: 39n,
+        verifiedAt: at(5_000),
+      });
+    const [a1, a2, b1, a3] = [await job(alice), await job(alice), await job(bob), await job(alice)];
+    const batch = (status: 'confirmed' | 'failed', jobs: { id: string }[]) =>
+      prisma.batch.create({
+        data: {
+          status,
+          size: jobs.length,
+          items: { create: jobs.map((j, leafIndex) => ({ jobId: j.id, leafIndex })) },
+        },
+      });
+    // a1 was first in a batch that failed and was bisected; it settled with a2 and b1.
+    await batch('failed', [a1, a3]);
+    await batch('confirmed', [a1, a2, b1]); // alice 78 → fee 1, bob 39 → fee 0
+    await batch('confirmed', [a3]); // alice 39 → fee 0
+    // A verified job with no confirmed batch row: its fee is floored on its own price (0).
+    await job(alice);
+
+    const after = (await operatorOverview(deps)).money;
+    const delta = (k: 'paidToProversWei' | 'feesEarnedWei' | 'escrowSettledWei') =>
+      BigInt(after[k]) - BigInt(before[k]);
+    expect(delta('paidToProversWei')).toBe(5n * 39n);
+    expect(delta('feesEarnedWei')).toBe(1n);
+    expect(delta('escrowSettledWei')).toBe(5n * 39n + 1n);
   });
 });

@@ -8,6 +8,7 @@ import {
 } from '@tender/core';
 import { weiFromDecimal } from '@tender/db';
 import type { MarketDeps } from './marketDeps.ts';
+import { settledMoney } from './settledMoney.ts';
 
 /**
  * What the operator dashboard shows, read from Postgres in one go. It is a
@@ -41,13 +42,17 @@ export interface OperatorOverview {
     recent: OperatorSlashRow[];
   };
   money: {
-    /** Taken from requesters' escrow for verified jobs: prices plus fees. */
+    /** Taken from requesters' escrow for verified jobs: prices plus fees (`paidToProversWei + feesEarnedWei`). */
     escrowSettledWei: string;
-    /** Paid to provers for verified jobs (the accepted prices). */
+    /** Paid to provers for verified jobs (the accepted prices, in full). */
     paidToProversWei: string;
-    /** Market fees on verified jobs, `floor(price × feeBps / 10 000)` per job as the contract charges them. */
+    /**
+     * Market fees requesters paid on top of the prices of verified jobs, as the contract charges
+     * them: `floor(sum of a requester's prices in a batch × feeBps / 10 000)` per confirmed batch
+     * and requester (see `settledMoney`).
+     */
     feesEarnedWei: string;
-    /** Prices of jobs proven or batched but not settled on-chain yet. */
+    /** Prices of jobs proven or batched but not settled on-chain yet (the fee comes on top). */
     awaitingSettlementWei: string;
     /** Provers' collateral locked in live assignments. */
     collateralLockedWei: string;
@@ -166,9 +171,11 @@ function countsBy<S extends string>(
  * slashes, the money settled and earned, and how many jobs were proven and
  * verified in the last minute and hour.
  *
- * Money comes from Postgres rows: a verified job's accepted assignment price
- * was paid to its prover, and the fee on it is `floor(price × feeBps / 10 000)`
- * with the market's configured `feeBps` (what the contract charges per item).
+ * Money comes from Postgres rows ({@link settledMoney}): a verified job's
+ * accepted assignment price was paid to its prover in full, and its requester
+ * paid that price plus the market fee, `floor(p × feeBps / 10 000)` on the sum
+ * `p` of its prices in the confirmed batch that settled them, with the
+ * market's configured `feeBps` (the contract's rule).
  *
  * @example
  * const overview = await operatorOverview(deps);
@@ -183,7 +190,6 @@ export async function operatorOverview(
   const aliveSince = new Date(now - config.heartbeatTtlMs);
   const minuteAgo = new Date(now - 60_000);
   const hourAgo = new Date(now - 3_600_000);
-  const feeBps = BigInt(config.feeBps);
 
   const [
     jobGroups,
@@ -201,6 +207,7 @@ export async function operatorOverview(
     slashed,
     slashRows,
     settled,
+    awaiting,
     throughput,
   ] = await Promise.all([
     prisma.job.groupBy({ by: ['status'], _count: { _all: true } }),
@@ -247,15 +254,13 @@ export async function operatorOverview(
       take: limits.slashes ?? 20,
       include: { prover: { select: { address: true } } },
     }),
-    // Per-row floor of the fee, summed exactly in numeric (no float, no bigint overflow).
-    prisma.$queryRaw<{ paid: string; fees: string; awaiting: string }[]>`
-      SELECT
-        coalesce(sum(a.price_wei) FILTER (WHERE j.status = 'verified'), 0)::text AS paid,
-        coalesce(sum(div(a.price_wei * ${feeBps}, 10000)) FILTER (WHERE j.status = 'verified'), 0)::text AS fees,
-        coalesce(sum(a.price_wei) FILTER (WHERE j.status IN ('proven', 'batched')), 0)::text AS awaiting
+    settledMoney(prisma, config.feeBps),
+    // Summed exactly in numeric (no float, no bigint overflow).
+    prisma.$queryRaw<{ awaiting: string }[]>`
+      SELECT coalesce(sum(a.price_wei), 0)::text AS awaiting
       FROM assignments a
       JOIN jobs j ON j.id = a.job_id
-      WHERE a.status = 'accepted' AND j.status IN ('proven', 'batched', 'verified')`,
+      WHERE a.status = 'accepted' AND j.status IN ('proven', 'batched')`,
     Promise.all([
       prisma.job.count({ where: { verifiedAt: { gte: minuteAgo } } }),
       prisma.job.count({ where: { verifiedAt: { gte: hourAgo } } }),
@@ -268,7 +273,6 @@ export async function operatorOverview(
   const byStatus = countsBy(jobStatuses, jobGroups);
   const confirmedProofs = confirmedBatches._sum.size ?? 0;
   const confirmedGas = confirmedBatches._sum.gasUsed ?? 0n;
-  const money = settled[0] ?? { paid: '0', fees: '0', awaiting: '0' };
   const [verifiedLastMinute, verifiedLastHour, provenLastMinute, provenLastHour] = throughput;
 
   return {
@@ -345,10 +349,10 @@ export async function operatorOverview(
       })),
     },
     money: {
-      escrowSettledWei: (BigInt(money.paid) + BigInt(money.fees)).toString(),
-      paidToProversWei: money.paid,
-      feesEarnedWei: money.fees,
-      awaitingSettlementWei: money.awaiting,
+      escrowSettledWei: (settled.paidWei + settled.feesWei).toString(),
+      paidToProversWei: settled.paidWei.toString(),
+      feesEarnedWei: settled.feesWei.toString(),
+      awaitingSettlementWei: awaiting[0]?.awaiting ?? '0',
       collateralLockedWei: wei(collateral._sum.collateralLockedWei) ?? '0',
     },
     throughput: { verifiedLastMinute, verifiedLastHour, provenLastMinute, provenLastHour },

@@ -96,16 +96,18 @@ describe('batch settlement', () => {
       ]),
     ).toBe(false);
 
-    // Money: requesters pay the prices, provers earn them less the market fee, the treasury the fee.
+    // Money: provers earn their prices in full; each requester pays its prices plus the market fee
+    // on their sum in the batch (floor(sum × 250 / 10 000)), which goes to the treasury.
+    // Jobs at 1e15 wei each: (requester 0, prover 0) ×3 and (requester 1, prover 1) ×1.
+    expect(kit.h.deployment.params.feeBps).toBe(250);
     const after = await Promise.all([...parties, treasury].map((a) => kit.balanceOf(a)));
-    const price = 10n ** 15n;
-    const fee = (price * BigInt(kit.h.deployment.params.feeBps)) / 10_000n;
-    // Jobs: (requester 0, prover 0) ×3 and (requester 1, prover 1) ×1.
-    expect(before[0]! - after[0]!).toBe(3n * price);
-    expect(before[1]! - after[1]!).toBe(price);
-    expect(after[2]! - before[2]!).toBe(3n * (price - fee));
-    expect(after[3]! - before[3]!).toBe(price - fee);
-    expect(after[4]! - before[4]!).toBe(4n * fee);
+    expect(after.map((v, i) => v - before[i]!)).toEqual([
+      -3_075_000_000_000_000n,
+      -1_025_000_000_000_000n,
+      3_000_000_000_000_000n,
+      1_000_000_000_000_000n,
+      100_000_000_000_000n,
+    ]);
 
     const events = await kit.h.deps.prisma.jobEvent.count({
       where: { jobId: { in: jobs }, fromStatus: 'batched', toStatus: 'verified' },
@@ -164,7 +166,25 @@ describe('batch settlement', () => {
     expect(await read<bigint>('stakeOf', [prover], kit.h.deployment.addresses.staking)).toBe(stakeAfter);
   });
 
-  it('bisects a reverting batch: the job whose requester cannot pay is held back, the rest settles', async () => {
+  it('bisects a reverting batch: the job whose requester cannot pay the price plus the fee is held back, the rest settles', async () => {
+    const r = await connectChain({
+      rpcUrl: kit.h.anvil.rpcUrl,
+      privateKey: kit.requesters[2]!.account.privateKey,
+      chainId: kit.h.anvil.chainId,
+    });
+    const deposit = async (value: bigint) => {
+      const hash = await r.walletClient.writeContract({
+        address: market(),
+        abi: tenderMarketAbi,
+        functionName: 'deposit',
+        value,
+      });
+      await r.publicClient.waitForTransactionReceipt({ hash });
+    };
+    const broker = r.account.address;
+    expect(await kit.balanceOf(broker)).toBe(0n);
+    // Escrow that covers the job's price (1e15 wei) but not the 2.5 % fee on top.
+    await deposit(10n ** 15n);
     const good = await insert(3);
     const [broke] = await insert(1, { requester: 2, prover: 0 });
     const tick = await batcher().tick();
@@ -182,23 +202,13 @@ describe('batch settlement', () => {
     });
     const quiet = await batcher().tick();
     expect(quiet.settled).toEqual([]);
-    // Once the requester can pay and the hold is over, it settles.
+    // Once the requester can pay the fee too and the hold is over, it settles, to the last wei.
     await kit.h.deps.prisma
       .$executeRaw`UPDATE batches SET updated_at = now() - interval '1 hour' WHERE status = 'failed'`;
-    const r = await connectChain({
-      rpcUrl: kit.h.anvil.rpcUrl,
-      privateKey: kit.requesters[2]!.account.privateKey,
-      chainId: kit.h.anvil.chainId,
-    });
-    const hash = await r.walletClient.writeContract({
-      address: market(),
-      abi: tenderMarketAbi,
-      functionName: 'deposit',
-      value: 10n ** 17n,
-    });
-    await r.publicClient.waitForTransactionReceipt({ hash });
+    await deposit(25_000_000_000_000n);
     const retry = await batcher().tick();
     expect(confirmedOf(retry.settled)[0]?.jobIds).toEqual([broke!.jobId]);
+    expect(await kit.balanceOf(broker)).toBe(0n);
   });
 
   it('parks a job that cannot be settled (unsigned request) without sending anything for it', async () => {
