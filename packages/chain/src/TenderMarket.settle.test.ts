@@ -324,8 +324,11 @@ describe('settleBatch', () => {
             ? [...sq.slice(0, size), ...pr.slice(0, 2)].map((p, i) => ({ p, c: i < size ? square : product }))
             : sq.slice(0, size).map((p) => ({ p, c: square }));
           const target = at % pool.length;
+          // "Another proof" must differ from the target: a one-proof pool borrows a square proof it
+          // does not hold (sq[7]; pools take at most sq[0..4]).
+          const other = pool.length > 1 ? pool[(target + 1) % pool.length]!.p : sq[7]!;
           const entries = pool.map((e, i) =>
-            i === target ? { ...e, p: corrupt(e.p, pool[(i + 1) % pool.length]!.p, what, how) } : e,
+            i === target ? { ...e, p: corrupt(e.p, other, what, how) } : e,
           );
           // Verification-only layout.
           const proofs = encodeProofBatch(
