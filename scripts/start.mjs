@@ -18,7 +18,10 @@ const lock = join(root, 'package-lock.json');
 const stale = !existsSync(marker) || statSync(lock).mtimeMs > statSync(marker).mtimeMs + 1000;
 if (stale) {
   console.log('[tender] installing dependencies (npm ci)…');
-  spawnSync(process.execPath, [join(root, 'scripts/lock-platform-stubs.mjs')], { cwd: root, stdio: 'inherit' });
+  spawnSync(process.execPath, [join(root, 'scripts/lock-platform-stubs.mjs')], {
+    cwd: root,
+    stdio: 'inherit',
+  });
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
   const result = spawnSync(npm, ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
   if (result.status !== 0) process.exit(result.status ?? 1);
