@@ -7,8 +7,9 @@ COPY apps ./apps
 COPY packages ./packages
 COPY prisma ./prisma
 COPY contracts ./contracts
+COPY scripts ./scripts
 COPY prisma.config.ts tsconfig.json tsconfig.base.json ./
-RUN npm ci --include=dev && npm cache clean --force
+RUN node scripts/lock-platform-stubs.mjs && npm ci --include=dev && npm cache clean --force
 USER node
 EXPOSE 8080
 CMD ["npm", "run", "start", "-w", "apps/api"]
