@@ -108,6 +108,26 @@ describe('Prover.prove', () => {
     expect(pool.liveThreads).toBe(0);
   });
 
+  it('warm() starts every thread before the first proof, and proofs then use them', async () => {
+    for (const curve of ['multi', 'single'] as const) {
+      const pool = new Prover({ threads: 2, curve });
+      try {
+        expect(pool.liveThreads).toBe(0);
+        await pool.warm();
+        expect(pool.liveThreads).toBe(2);
+        const results = await Promise.all([1, 2].map((a) => pool.prove(circuit, { a, b: [1, 0], c: 0 })));
+        expect(results.map((r) => r.publicSignals[0])).toEqual(['1', '2']);
+        expect(pool.liveThreads).toBe(2);
+        await pool.warm(); // again: nothing more to start
+        expect(pool.liveThreads).toBe(2);
+      } finally {
+        await pool.close();
+      }
+      const error = await pool.warm().catch((e: unknown) => e);
+      expect(isTenderError(error, 'TENDER_PROVER_CLOSED')).toBe(true);
+    }
+  });
+
   it('proves with a single-threaded curve per thread when asked', async () => {
     const pool = new Prover({ curve: 'single' });
     try {

@@ -137,6 +137,29 @@ export class Prover {
   }
 
   /**
+   * Starts every thread now, each loading snarkjs and building its curve
+   * engine, so that no proof pays for a thread's start-up (seconds on a busy
+   * machine). Threads otherwise start lazily, when a proof finds none idle —
+   * then that proof is slow in a way earlier proofs never showed. Safe to
+   * call again; threads already running just answer.
+   *
+   * @throws TenderError `TENDER_PROVER_CLOSED` after `close()`.
+   */
+  async warm(): Promise<void> {
+    if (this.#closed) throw new TenderError('TENDER_PROVER_CLOSED', 'prover is closed');
+    while (this.#workers.length < this.#threads) this.#spawn();
+    const replies = await Promise.all(
+      this.#workers.map((pw) =>
+        this.#send(pw, { id: this.#nextId++, type: 'warm', singleThreadCurve: this.#singleThreadCurve }),
+      ),
+    );
+    for (const reply of replies) {
+      if (!reply.ok)
+        throw new TenderError(reply.error.code, reply.error.message, { details: reply.error.details });
+    }
+  }
+
+  /**
    * Computes the witness for `input` and a Groth16 proof on it in a worker
    * thread. Throws `TENDER_INPUT_INVALID` naming the bad signal,
    * `TENDER_WITNESS_FAILED` when a circuit assertion fails, and

@@ -25,10 +25,12 @@ export type WorkerRequest =
       singleThreadCurve: boolean;
       input: CircuitInput;
     }
+  | { id: number; type: 'warm'; singleThreadCurve: boolean }
   | { id: number; type: 'close' };
 
 /** A prover worker's answer to one request. */
 export type WorkerReply =
   | { id: number; ok: true; result: ProveResult }
   | { id: number; ok: true; closed: true }
+  | { id: number; ok: true; warm: true }
   | { id: number; ok: false; error: { code: ErrorCode; message: string; details: Record<string, unknown> } };

@@ -52,6 +52,12 @@ async function handle(msg: WorkerRequest): Promise<WorkerReply> {
     return { id: msg.id, ok: true, closed: true };
   }
   try {
+    if (msg.type === 'warm') {
+      // The curve engine a proof would build (snarkjs reuses the cached multi-threaded one).
+      if (msg.singleThreadCurve) await useSingleThreadCurve();
+      else await buildBn128();
+      return { id: msg.id, ok: true, warm: true };
+    }
     if (msg.singleThreadCurve) await useSingleThreadCurve();
     const { calc, zkey } = await load(msg.wasmPath, msg.zkeyPath, msg.inputSignals);
     const t0 = performance.now();
