@@ -23,9 +23,11 @@ const situation = (over: Partial<BidSituation> = {}): BidSituation => ({
 });
 
 describe('decideBid', () => {
-  it('bids its measured time with the safety margin, priced from cost per second plus margin', () => {
+  it('bids its measured time plus the per-proof overhead with the safety margin, priced from the proving time', () => {
     const d = decideBid(situation());
-    expect(d).toEqual({ bid: true, price: 960_000_000_000n, etaMs: 1_200, provingMsEstimate: 800 });
+    // (800 ms measured + 1 000 ms overhead) × 1.5; price: 0.8 s × 1e12 wei/s + 20 %.
+    expect(d).toEqual({ bid: true, price: 960_000_000_000n, etaMs: 2_700, provingMsEstimate: 800 });
+    expect(decideBid(situation(), { ...defaultBidPolicy, overheadMs: 0 })).toMatchObject({ etaMs: 1_200 });
   });
 
   it('never bids beyond capacity: running work and undecided bids both count', () => {
@@ -51,7 +53,8 @@ describe('decideBid', () => {
     const d = decideBid(situation({ measuredMs: null, cached: false }));
     const guess = defaultBidPolicy.guessBaseMs + 500 * defaultBidPolicy.guessMsPerConstraint;
     expect(d).toMatchObject({ bid: true, provingMsEstimate: guess });
-    if (d.bid) expect(d.etaMs).toBe(Math.ceil(((guess + defaultBidPolicy.fetchMs) * 15_000) / 10_000));
+    const { fetchMs, overheadMs } = defaultBidPolicy;
+    if (d.bid) expect(d.etaMs).toBe(Math.ceil(((guess + overheadMs + fetchMs) * 15_000) / 10_000));
   });
 
   it('takes one job at a time of a circuit it has not measured yet (a guess, and a cold first proof)', () => {
@@ -105,7 +108,7 @@ describe('decideBid', () => {
           expect(s.invitation.closesAt + d.etaMs).toBeLessThanOrEqual(s.invitation.jobDeadline);
           expect(d.etaMs).toBeGreaterThanOrEqual(
             etaMs({
-              provingMsEstimate: d.provingMsEstimate,
+              provingMsEstimate: d.provingMsEstimate + defaultBidPolicy.overheadMs,
               activeAssignments: 0,
               concurrency: 1,
               cached: true,

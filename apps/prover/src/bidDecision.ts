@@ -12,6 +12,12 @@ export interface BidPolicy {
   safetyBps: number;
   /** Expected time to download and check artifacts that are not cached, ms. */
   fetchMs: number;
+  /**
+   * Time around each proof that its measurement does not cover — the award reaching the worker,
+   * the submission and the api's checks — ms. Without it a fast circuit (a few hundred ms) is
+   * promised in less time than that round trip takes on a busy machine.
+   */
+  overheadMs: number;
   /** First guess before any measurement: ms per constraint… */
   guessMsPerConstraint: number;
   /** …plus this much fixed overhead, ms. */
@@ -25,6 +31,7 @@ export const defaultBidPolicy: BidPolicy = {
   costPerSecondWei: 10n ** 12n,
   safetyBps: 5_000,
   fetchMs: 2_000,
+  overheadMs: 1_000,
   guessMsPerConstraint: 0.5,
   guessBaseMs: 1_000,
 };
@@ -70,7 +77,8 @@ export type BidDecision =
  * Whether and how to bid on an invitation — pure. Never beyond capacity:
  * running assignments plus undecided bids must stay below the concurrency
  * (each bid may be won). The promised time is core `etaMs` over the measured
- * proving time (or a first guess from the constraint count), counting queued
+ * proving time (or a first guess from the constraint count) plus the
+ * per-proof overhead (award delivery, submission), counting queued
  * work and the download when not cached; the price is core `bidPrice` (cost
  * per second × time, plus margin, at least the floor). It skips a job it
  * cannot finish before the deadline or that pays less than its price, and,
@@ -93,7 +101,7 @@ export function decideBid(s: BidSituation, policy: BidPolicy = defaultBidPolicy)
   const provingMsEstimate =
     s.measuredMs ?? Math.ceil(policy.guessBaseMs + s.invitation.constraints * policy.guessMsPerConstraint);
   const eta = etaMs({
-    provingMsEstimate,
+    provingMsEstimate: provingMsEstimate + policy.overheadMs,
     activeAssignments: s.running,
     concurrency: s.concurrency,
     cached: s.cached,

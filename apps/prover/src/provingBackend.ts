@@ -26,6 +26,11 @@ export interface ProvingBackend {
   /** Shown in logs and used to key measured speeds. */
   readonly name: string;
   prove(task: ProvingTask): Promise<ProvingResult>;
+  /**
+   * Optional: gets ready before the worker registers (threads started, engines loaded), so
+   * that no proof — and no measured time — includes the backend's start-up.
+   */
+  warm?(): Promise<void>;
   /** Releases threads / processes; pending proofs may be dropped. */
   close(): Promise<void>;
 }

@@ -11,8 +11,9 @@ export interface SnarkjsBackendOptions {
 
 /**
  * The default CPU backend: the `@tender/zk` {@link Prover} (snarkjs in worker
- * threads, each keeping its circuits loaded). An aborted task is dropped at
- * once; the thread finishes it in the background.
+ * threads, each keeping its circuits loaded). `warm()` starts every thread
+ * up front. An aborted task is dropped at once; the thread finishes it in the
+ * background.
  *
  * @example
  * const backend = snarkjsBackend({ threads: 2 });
@@ -28,6 +29,7 @@ export function snarkjsBackend(opts: SnarkjsBackendOptions = {}): ProvingBackend
       );
       return { proof, publicSignals };
     },
+    warm: () => prover.warm(),
     close: () => prover.close(),
   };
 }
