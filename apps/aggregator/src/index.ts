@@ -1,6 +1,5 @@
 // @tender/aggregator: settlement batches on-chain, slashing, the contract-event indexer and webhook deliveries.
 export { type AggregatorEnv, aggregatorEnvSchema, loadAggregatorEnv } from './env.ts';
-export { touchHeartbeatFile } from './heartbeatFile.ts';
 export { type Periodic, periodic } from './periodic.ts';
 export {
   type Aggregator,

@@ -1,11 +1,11 @@
 import { chainFor } from '@tender/chain';
-import { infraFromEnv, runMain } from '@tender/infra';
+import { infraFromEnv, runMain, touchHeartbeatFile } from '@tender/infra';
 import { bullmqMarketQueues, defaultMarketConfig, type MarketDeps, redisMarketEvents } from '@tender/market';
 import { createRedisConnection } from '@tender/queue';
 import { createWalletClient, http } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { loadAggregatorEnv } from './env.ts';
-import { touchHeartbeatFile } from './heartbeatFile.ts';
+
 import { startAggregator } from './startAggregator.ts';
 
 // The aggregator as its own process: `npm run start -w apps/aggregator`.

@@ -1,6 +1,5 @@
 // @tender/scheduler: the BullMQ consumers of the auctions and deadlines queues and the queue reconciler.
 export { loadSchedulerEnv, type SchedulerEnv, schedulerEnvSchema } from './env.ts';
-export { touchHeartbeatFile } from './heartbeatFile.ts';
 export {
   type Scheduler,
   type SchedulerDeps,

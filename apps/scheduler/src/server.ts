@@ -1,8 +1,8 @@
-import { infraFromEnv, runMain } from '@tender/infra';
+import { infraFromEnv, runMain, touchHeartbeatFile } from '@tender/infra';
 import { bullmqMarketQueues, defaultMarketConfig, type MarketDeps, redisMarketEvents } from '@tender/market';
 import { createRedisConnection } from '@tender/queue';
 import { loadSchedulerEnv } from './env.ts';
-import { touchHeartbeatFile } from './heartbeatFile.ts';
+
 import { startScheduler } from './startScheduler.ts';
 
 // The scheduler as its own process: `npm run start -w apps/scheduler`.
