@@ -1,4 +1,4 @@
-import { TenderError } from '@tender/core';
+import { jobStatuses, TenderError } from '@tender/core';
 import type { JobStatus } from '@tender/db';
 import {
   cancelJob,
@@ -23,18 +23,6 @@ const hex32 = { type: 'string', pattern: '^0x[0-9a-f]{64}$' } as const;
 const address = { type: 'string', pattern: '^0x[0-9a-fA-F]{40}$' } as const;
 const wei = { type: 'string', pattern: '^[0-9]{1,78}$' } as const;
 const nullable = <T extends object>(schema: T) => ({ anyOf: [schema, { type: 'null' }] }) as const;
-const jobStatuses = [
-  'submitted',
-  'auctioning',
-  'assigned',
-  'proving',
-  'proven',
-  'batched',
-  'verified',
-  'expired',
-  'cancelled',
-  'rejected',
-] as const;
 const isoTime = { type: 'string' } as const;
 
 /** JSON schema of a JobView (`@tender/sdk`). */

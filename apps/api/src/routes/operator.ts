@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
-import { TenderError } from '@tender/core';
+import { jobStatuses, TenderError } from '@tender/core';
 import { channels, type OperatorEvent, operatorOverview, subscribeEvents } from '@tender/market';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiContext } from '../context.ts';
@@ -33,18 +33,6 @@ const object = (properties: Record<string, unknown>) => ({
   properties,
 });
 
-const jobStatuses = [
-  'submitted',
-  'auctioning',
-  'assigned',
-  'proving',
-  'proven',
-  'batched',
-  'verified',
-  'expired',
-  'cancelled',
-  'rejected',
-];
 const fourStatuses = ['pending', 'submitted', 'confirmed', 'failed'];
 
 /** JSON schema of `GET /v1/operator/overview`'s answer (the `OperatorOverview` of @tender/market). */
