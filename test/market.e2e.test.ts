@@ -145,6 +145,7 @@ beforeAll(async () => {
   stack = await startMarketStack({
     config: { batchSize: 10, batchMaxAgeMs: 2_000, auctionWindowMs: 1_000 },
     chainIntervalMs: 500,
+    log: echo,
   });
   mark('market up');
   const account = privateKeyToAccount(requesterAccount.privateKey);

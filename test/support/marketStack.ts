@@ -37,8 +37,17 @@ export interface MarketStack {
  * operator the dev operator.
  */
 export async function startMarketStack(
-  opts: { config?: Partial<MarketConfig>; chainIntervalMs?: number } = {},
+  opts: { config?: Partial<MarketConfig>; chainIntervalMs?: number; log?: boolean } = {},
 ): Promise<MarketStack> {
+  const logger = (app: string) => {
+    const line =
+      (level: string) =>
+      (message: string, data?: Record<string, unknown>): void => {
+        if (opts.log || level !== 'info')
+          console.log(`[${app}] ${level} ${message} ${JSON.stringify(data ?? {})}`);
+      };
+    return { info: line('info'), warn: line('warn'), error: line('error') };
+  };
   const h = await createMarketHarness(opts.config === undefined ? {} : { config: opts.config });
   const dataDir = await mkdtemp(join(tmpdir(), 'tender-e2e-'));
   const connections: Redis[] = [];
@@ -81,7 +90,12 @@ export async function startMarketStack(
     api = await buildApp({ checks: {}, context });
     const baseUrl = await api.listen({ port: 0, host: '127.0.0.1' });
     context.publicUrl = baseUrl;
-    scheduler = await startScheduler({ market: h.deps, connection, prefix: h.redisPrefix });
+    scheduler = await startScheduler({
+      market: h.deps,
+      connection,
+      prefix: h.redisPrefix,
+      logger: logger('scheduler'),
+    });
     aggregator = await startAggregator({
       market: h.deps,
       connection,
@@ -89,6 +103,7 @@ export async function startMarketStack(
       operator: wallet(devAccounts.operator.privateKey),
       webhookSecret: 'tender-e2e-webhook-secret',
       artifactsDir: context.artifactsDir,
+      logger: logger('aggregator'),
       ...(opts.chainIntervalMs === undefined ? {} : { chainIntervalMs: opts.chainIntervalMs }),
     });
     return { h, api, baseUrl, context, scheduler, aggregator, dataDir, close };
