@@ -295,7 +295,7 @@ describe('the market end to end (REST → auction → prover processes → batch
     }
   });
 
-  it('proves every job on-chain: verifyInclusion is true for each, false for a tampered leaf', async () => {
+  it('proves every job on-chain: verifyInclusion is true for each (false for a tampered leaf), batches as stored', async () => {
     const verify = (args: readonly [bigint, Hex, Hex, Hex, readonly Hex[]]) =>
       stack.h.deps.publicClient.readContract({
         address: stack.h.deployment.addresses.market,
@@ -321,6 +321,20 @@ describe('the market end to end (REST → auction → prover processes → batch
         batch!.inclusionProof!,
       ] as const;
       expect(await verify(args), `job ${view.id} in batch ${batch!.chainBatchId}`).toBe(true);
+    }
+    // Each batch the jobs name is on-chain as they say: its root, its transaction and block.
+    const batches = new Map(views.map((v) => [v.batch!.chainBatchId!, v.batch!]));
+    for (const [chainBatchId, batch] of batches) {
+      const root = await stack.h.deps.publicClient.readContract({
+        address: stack.h.deployment.addresses.market,
+        abi: tenderMarketAbi,
+        functionName: 'batchRoot',
+        args: [BigInt(chainBatchId)],
+      });
+      expect(batch.root).toBe(root);
+      const receipt = await stack.h.deps.publicClient.getTransactionReceipt({ hash: batch.txHash! });
+      expect(receipt.status).toBe('success');
+      expect(receipt.blockNumber.toString()).toBe(batch.blockNumber);
     }
     const [first] = views;
     const tampered = keccak256(encodePacked(['uint256'], [1n]));
