@@ -2,6 +2,7 @@ import { TenderError } from '@tender/core';
 import { getAddress, isAddress } from 'viem';
 import { afterFailure, endAssignment } from './assignmentsEnd.ts';
 import { marketPolicies } from './auctionsPolicy.ts';
+import { wakeForFreeSlots } from './auctionsWake.ts';
 import type { MarketDeps } from './marketDeps.ts';
 import { recheckSubmittedProof } from './proofsSettle.ts';
 
@@ -68,6 +69,7 @@ export async function assignmentDeadline(
     });
   if (ending === null) return { status: 'finished' };
   await afterFailure(deps, assignment, ending, now);
+  await wakeForFreeSlots(deps, assignment.proverId); // its slot is free again
   return { status: 'failed_deadline' };
 }
 
@@ -119,4 +121,5 @@ export async function abandonAssignment(
     { timeout: 20_000, maxWait: 10_000 },
   );
   await afterFailure(deps, assignment, ending, now);
+  await wakeForFreeSlots(deps, assignment.proverId); // its slot is free again
 }

@@ -2,6 +2,7 @@ export { type AssignmentDeadlineResult, abandonAssignment, assignmentDeadline } 
 export { expireJob, type OpenAuctionResult, openAuction } from './auctions.ts';
 export { type CloseAuctionResult, closeAuction } from './auctionsClose.ts';
 export { type MarketPolicies, marketPolicies, provingMemoryMb } from './auctionsPolicy.ts';
+export { wakeForFreeSlots, wakeWaitingAuctions } from './auctionsWake.ts';
 export { type Batcher, type BatcherOptions, type BatcherTick, createBatcher } from './batches.ts';
 export { claimJobsForBatch, type ProvenBacklog, provenBacklog } from './batchesClaim.ts';
 export {

@@ -10,6 +10,7 @@ import {
 } from '@tender/zk';
 import { getAddress, type Hex, isAddress, recoverTypedDataAddress } from 'viem';
 import { chainJobIdOf } from './auctionsPolicy.ts';
+import { wakeForFreeSlots } from './auctionsWake.ts';
 import type { MarketDeps } from './marketDeps.ts';
 import { checkProof } from './proofsCheck.ts';
 import { settleProof } from './proofsSettle.ts';
@@ -149,5 +150,7 @@ export async function submitProof(deps: MarketDeps, input: SubmitProofInput): Pr
       details: { jobId: job.id, kind: settled.kind, reason: settled.reason },
     });
   }
+  // Its slot is free again: jobs waiting out a no-bid backoff may bid now.
+  await wakeForFreeSlots(deps, proverRow.id);
   return { status: 'valid' };
 }

@@ -3,6 +3,7 @@ import { defaultReliabilityPolicy, type ProverKind, TenderError } from '@tender/
 import { type Prover, type TenderQueryable, weiFromDecimal, weiToDecimal } from '@tender/db';
 import { type Address, getAddress, isAddress } from 'viem';
 import { activeAssignmentStatuses } from './auctionsPolicy.ts';
+import { wakeForFreeSlots } from './auctionsWake.ts';
 import type { MarketDeps } from './marketDeps.ts';
 
 /**
@@ -142,6 +143,8 @@ export async function recordHeartbeat(
   if (updated.count === 0) {
     throw new TenderError('TENDER_PROVER_NOT_FOUND', 'prover not found', { details: { proverId } });
   }
+  // A prover with free slots can take jobs now: wake those waiting out a no-bid backoff.
+  await wakeForFreeSlots(deps, proverId, { onlyIfFree: true });
   const prover = await deps.prisma.prover.findUniqueOrThrow({ where: { id: proverId } });
   let stake: bigint;
   let block: bigint;

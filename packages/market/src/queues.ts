@@ -6,6 +6,12 @@ import type { Redis } from 'ioredis';
 export interface MarketQueues {
   /** Opens round `round` of the job's auction after `delayMs` (id `open-auction.<jobId>.<round>`). */
   openAuction(jobId: string, round: number, delayMs?: number): Promise<void>;
+  /**
+   * Runs the delayed `open-auction.<jobId>.<round>` now. True when it was
+   * waiting out a delay and is now due; false when there is no such job or it
+   * is not delayed (already due, running or done).
+   */
+  wakeOpenAuction(jobId: string, round: number): Promise<boolean>;
   /** Closes the auction at `atMs` (id `close-auction.<auctionId>`). */
   closeAuction(auctionId: string, atMs: number): Promise<void>;
   /** Checks the assignment at its deadline `atMs` (id `assignment-deadline.<assignmentId>`). */
@@ -49,6 +55,18 @@ export function bullmqMarketQueues(connection: Redis, prefix: string): BullmqMar
         { jobId, round },
         { ...common, jobId: queueJobId('open-auction', jobId, round), delay: delayMs },
       );
+    },
+    async wakeOpenAuction(jobId, round) {
+      const job = await queues.auctions.getJob(queueJobId('open-auction', jobId, round));
+      if (job === undefined || !(await job.isDelayed())) return false;
+      try {
+        await job.promote();
+        return true;
+      } catch (error) {
+        // Another caller (or the delay itself) made it due meanwhile.
+        if (await job.isDelayed()) throw error;
+        return false;
+      }
     },
     async closeAuction(auctionId, atMs) {
       await queues.auctions.add(
