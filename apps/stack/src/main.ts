@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { startAggregator } from '@tender/aggregator';
 import { apiContextFromInfra, buildApp } from '@tender/api';
@@ -83,6 +84,9 @@ async function main(): Promise<void> {
     databaseUrl: env.DATABASE_URL,
     pgliteDir: join(dataDir, 'pglite'),
     redisUrl: redis.url,
+    // Local stacks with different data folders share the Redis on 6379: give each its own key prefix so that
+    // one never sees another's queue jobs.
+    redisPrefix: `tender-${createHash('sha256').update(dataDir).digest('hex').slice(0, 8)}`,
     rpcUrl,
     deployment,
   });
