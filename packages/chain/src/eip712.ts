@@ -1,3 +1,8 @@
+import {
+  proverBidTypes,
+  proverProofSubmissionTypes,
+  jobRequestTypes as sdkJobRequestTypes,
+} from '@tender/sdk';
 import { type Address, type Hex, hashTypedData } from 'viem';
 
 /** Tender's EIP-712 domain name and version (the market contract uses the same). */
@@ -17,48 +22,26 @@ export function tenderDomain(chainId: number, market: Address): TenderDomain {
   return { name: TENDER_EIP712_NAME, version: TENDER_EIP712_VERSION, chainId, verifyingContract: market };
 }
 
+// The typed-data definitions live in @tender/sdk (the light client every signer uses) and are re-exported
+// here under the contract-side names, so the Solidity type strings have one TypeScript source.
+
 /**
  * `JobRequest(address requester,bytes32 circuitId,bytes32 inputHash,uint256 maxFee,uint64 deadline,uint256 nonce)`,
  * signed by the requester so the market may charge its escrow. viem `types` object.
  */
-export const jobRequestTypes = {
-  JobRequest: [
-    { name: 'requester', type: 'address' },
-    { name: 'circuitId', type: 'bytes32' },
-    { name: 'inputHash', type: 'bytes32' },
-    { name: 'maxFee', type: 'uint256' },
-    { name: 'deadline', type: 'uint64' },
-    { name: 'nonce', type: 'uint256' },
-  ],
-} as const;
+export const jobRequestTypes = sdkJobRequestTypes;
 
 /**
  * `ProofSubmission(bytes32 jobId,bytes32 circuitId,bytes32 proofHash,bytes32 publicSignalsHash,address prover)`,
  * signed by the prover with its proof; an invalid one is slashing evidence.
  */
-export const proofSubmissionTypes = {
-  ProofSubmission: [
-    { name: 'jobId', type: 'bytes32' },
-    { name: 'circuitId', type: 'bytes32' },
-    { name: 'proofHash', type: 'bytes32' },
-    { name: 'publicSignalsHash', type: 'bytes32' },
-    { name: 'prover', type: 'address' },
-  ],
-} as const;
+export const proofSubmissionTypes = proverProofSubmissionTypes;
 
 /**
  * `Bid(bytes32 jobId,uint256 price,uint64 etaMs,uint64 expiresAt,address prover)` — off-chain only
  * (auctions run in the api); same domain as the others.
  */
-export const bidTypes = {
-  Bid: [
-    { name: 'jobId', type: 'bytes32' },
-    { name: 'price', type: 'uint256' },
-    { name: 'etaMs', type: 'uint64' },
-    { name: 'expiresAt', type: 'uint64' },
-    { name: 'prover', type: 'address' },
-  ],
-} as const;
+export const bidTypes = proverBidTypes;
 
 /** A requester's job request (amounts in wei, deadline in unix seconds). */
 export type JobRequest = {
