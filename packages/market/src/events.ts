@@ -5,33 +5,10 @@
  * decimal strings, times are ms since epoch.
  */
 
-/** Sent to one prover on its event stream. */
-export type ProverEvent =
-  | {
-      type: 'invitation';
-      auctionId: string;
-      jobId: string;
-      chainJobId: `0x${string}`;
-      circuitId: string;
-      round: number;
-      maxFee: string;
-      collateral: string;
-      jobDeadline: number;
-      closesAt: number;
-      constraints: number;
-    }
-  | {
-      type: 'award';
-      assignmentId: string;
-      auctionId: string;
-      jobId: string;
-      chainJobId: `0x${string}`;
-      circuitId: string;
-      price: string;
-      deadline: number;
-      input: unknown;
-    }
-  | { type: 'cancellation'; jobId: string; assignmentId?: string; auctionId?: string; reason: string };
+/** Sent to one prover on its event stream: the wire type the prover's SDK reads (one definition). */
+import type { ProverEvent } from '@tender/sdk';
+
+export type { ProverEvent };
 
 /** Sent to whoever follows one job (`GET /v1/jobs/:id/events`). */
 export interface JobEvent {
