@@ -142,3 +142,9 @@ export function proverAddressOf(request: FastifyRequest): Address {
   if (!address) throw new TenderError('TENDER_UNAUTHORIZED', 'prover session token required');
   return address;
 }
+
+/** The `headers` schema of every prover route (documents the session bearer token in OpenAPI). */
+export const proverAuthHeaders = {
+  type: 'object',
+  properties: { authorization: { type: 'string', description: 'Bearer <prover session token>' } },
+} as const;

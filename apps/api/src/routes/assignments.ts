@@ -1,7 +1,7 @@
 import { abandonAssignment } from '@tender/market';
 import type { FastifyInstance } from 'fastify';
 import type { ApiContext } from '../context.ts';
-import { proverAddressOf, requireProver } from '../plugins/proverAuth.ts';
+import { proverAddressOf, proverAuthHeaders, requireProver } from '../plugins/proverAuth.ts';
 
 const problem = { $ref: 'Problem#' } as const;
 
@@ -9,10 +9,7 @@ const abandonSchema = {
   tags: ['provers'],
   security: [{ proverSession: [] }],
   summary: 'Give an assignment back (the job is re-auctioned without this prover)',
-  headers: {
-    type: 'object',
-    properties: { authorization: { type: 'string', description: 'Bearer <prover session token>' } },
-  },
+  headers: proverAuthHeaders,
   params: {
     type: 'object',
     required: ['id'],

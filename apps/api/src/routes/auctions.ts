@@ -2,7 +2,7 @@ import { placeBid } from '@tender/market';
 import type { FastifyInstance } from 'fastify';
 import type { Hex } from 'viem';
 import type { ApiContext } from '../context.ts';
-import { proverAddressOf, requireProver } from '../plugins/proverAuth.ts';
+import { proverAddressOf, proverAuthHeaders, requireProver } from '../plugins/proverAuth.ts';
 
 const problem = { $ref: 'Problem#' } as const;
 
@@ -40,10 +40,7 @@ const bidSchema = {
     'EIP-712 `Bid(bytes32 jobId, uint256 price, uint64 etaMs, uint64 expiresAt, address prover)` signed by ' +
     "the signed-in prover, domain `Tender`/`1`/chain/market, jobId = the job's `chainJobId`. A new bid " +
     "replaces the prover's earlier one in the same round.",
-  headers: {
-    type: 'object',
-    properties: { authorization: { type: 'string', description: 'Bearer <prover session token>' } },
-  },
+  headers: proverAuthHeaders,
   params: {
     type: 'object',
     required: ['id'],

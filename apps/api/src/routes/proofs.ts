@@ -3,7 +3,7 @@ import type { Groth16Proof } from '@tender/zk';
 import type { FastifyInstance } from 'fastify';
 import type { Hex } from 'viem';
 import type { ApiContext } from '../context.ts';
-import { proverAddressOf, requireProver } from '../plugins/proverAuth.ts';
+import { proverAddressOf, proverAuthHeaders, requireProver } from '../plugins/proverAuth.ts';
 
 const problem = { $ref: 'Problem#' } as const;
 const decimal = { type: 'string', pattern: '^[0-9]{1,78}$' } as const;
@@ -32,10 +32,7 @@ const proofSchema = {
     'proof in calldata order; publicSignalsHash = keccak256(abi.encodePacked(uint256[]))). An invalid proof ' +
     'or wrong public signals answer 422 TENDER_PROOF_INVALID: the assignment fails, its collateral is ' +
     'forfeited and the signed submission is kept as slashing evidence.',
-  headers: {
-    type: 'object',
-    properties: { authorization: { type: 'string', description: 'Bearer <prover session token>' } },
-  },
+  headers: proverAuthHeaders,
   params: {
     type: 'object',
     required: ['id'],

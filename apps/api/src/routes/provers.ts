@@ -12,7 +12,7 @@ import {
 } from '@tender/market';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ApiContext } from '../context.ts';
-import { proverAddressOf, requireProver } from '../plugins/proverAuth.ts';
+import { proverAddressOf, proverAuthHeaders, requireProver } from '../plugins/proverAuth.ts';
 
 /** How often an idle event stream sends a `: ping` comment (ms). */
 export const SSE_PING_MS = 15_000;
@@ -25,10 +25,7 @@ const circuitIds = {
   items: { type: 'string', pattern: '^0x[0-9a-fA-F]{64}$' },
   description: 'Circuit ids whose artifacts the prover already caches',
 } as const;
-const bearer = {
-  type: 'object',
-  properties: { authorization: { type: 'string', description: 'Bearer <prover session token>' } },
-} as const;
+const bearer = proverAuthHeaders;
 
 /** JSON schema of a prover as the api shows it (wei as decimal strings, times ISO 8601). */
 export const proverViewSchema = {
