@@ -23,4 +23,6 @@ export interface ApiContext {
   publicUrl: string;
   /** `TENDER_OPERATOR_TOKEN`: bearer token of the operator API and /metrics; unset = open to loopback clients only. */
   operatorToken?: string;
+  /** The ceremony ptau for Groth16 setups of built-in circuits (`TENDER_PTAU_FILE`); unset = the development files. */
+  ptau?: { path: string; sha256: string };
 }

@@ -21,6 +21,8 @@ export interface ApiContextOptions {
   sessionSecret?: string | undefined;
   publicUrl: string;
   operatorToken?: string | undefined;
+  /** Ceremony ptau for built-in circuit setups (`TENDER_PTAU_FILE` + `TENDER_PTAU_SHA256`); unset = development files. */
+  ptau?: { path: string; sha256: string } | undefined;
   config?: Partial<MarketConfig>;
   onEventError?: (error: unknown) => void;
 }
@@ -58,6 +60,7 @@ export async function apiContextFromInfra(
     sessionSecret: options.sessionSecret ?? (await devSessionSecret(options.dataDir)),
     publicUrl: options.publicUrl,
     ...(options.operatorToken === undefined ? {} : { operatorToken: options.operatorToken }),
+    ...(options.ptau === undefined ? {} : { ptau: options.ptau }),
   };
   return { context, close: () => queues.close() };
 }

@@ -1,4 +1,4 @@
-import { flag, infraEnv, parseEnv, port, privateKey, url } from '@tender/config';
+import { flag, infraEnv, parseEnv, port, privateKey, sha256Hex, url } from '@tender/config';
 import { z } from 'zod';
 
 /** The api's environment. Nothing else in the api reads process.env. */
@@ -15,6 +15,10 @@ export const apiEnvSchema = infraEnv.extend({
   TENDER_SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   /** Bearer token of the operator API, dashboard data and /metrics. Unset: loopback clients only. */
   TENDER_OPERATOR_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** A prepared powers-of-tau file from a public multi-party ceremony for Groth16 setups (production; see docs/ceremony.md). Unset: the committed single-contributor development files. */
+  TENDER_PTAU_FILE: z.string().min(1).optional(),
+  /** sha256 of TENDER_PTAU_FILE (64 hex); the file is refused when it does not match. Required with TENDER_PTAU_FILE. */
+  TENDER_PTAU_SHA256: sha256Hex.optional(),
   /** Development mode: anvil's well-known keys become the defaults. Never on a real network. */
   TENDER_DEV: flag(false),
 });

@@ -1,5 +1,5 @@
 import { devAccounts } from '@tender/chain';
-import { ConfigError, dataDir } from '@tender/config';
+import { ConfigError, ceremonyPtau, dataDir } from '@tender/config';
 import { infraFromEnv, runMain } from '@tender/infra';
 import { buildApp } from './app.ts';
 import { apiContextFromInfra } from './contextFromInfra.ts';
@@ -23,6 +23,7 @@ runMain('api', async () => {
     sessionSecret: env.TENDER_SESSION_SECRET,
     publicUrl: env.TENDER_PUBLIC_URL ?? `http://localhost:${env.PORT}`,
     operatorToken: env.TENDER_OPERATOR_TOKEN,
+    ptau: ceremonyPtau(env.TENDER_PTAU_FILE, env.TENDER_PTAU_SHA256),
   });
   const app = await buildApp({ checks: infra.checks, context }, { logger: { level: env.LOG_LEVEL } });
   await app.listen({ port: env.PORT, host: env.HOST });

@@ -1,4 +1,4 @@
-import { flag, infraEnv, parseEnv, port, positiveInt, privateKey } from '@tender/config';
+import { flag, infraEnv, parseEnv, port, positiveInt, privateKey, sha256Hex } from '@tender/config';
 import { z } from 'zod';
 
 /** The local stack's environment (`npm start`). Every variable has a working local default. */
@@ -23,6 +23,10 @@ export const stackEnvSchema = infraEnv.extend({
       'expected tnd_<12 hex>_<secret of 16-128 url-safe chars>',
     )
     .optional(),
+  /** A prepared powers-of-tau file from a public multi-party ceremony for Groth16 setups (production; see docs/ceremony.md). Unset: the committed single-contributor development files. */
+  TENDER_PTAU_FILE: z.string().min(1).optional(),
+  /** sha256 of TENDER_PTAU_FILE (64 hex); the file is refused when it does not match. Required with TENDER_PTAU_FILE. */
+  TENDER_PTAU_SHA256: sha256Hex.optional(),
   /** How many local prover workers to start (child processes; one snarkjs, then alternating external). */
   TENDER_PROVERS: z.coerce.number().int().min(0).max(3).default(2),
   /** Run the demo requester: submits MNIST jobs of held-out digits and prints them settling. */

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { startAggregator } from '@tender/aggregator';
 import { apiContextFromInfra, buildApp } from '@tender/api';
 import { devAccounts, startAnvil } from '@tender/chain';
-import { ConfigError, repoRoot, dataDir as resolveDataDir } from '@tender/config';
+import { ConfigError, ceremonyPtau, repoRoot, dataDir as resolveDataDir } from '@tender/config';
 import { isTenderError } from '@tender/core';
 import { ensureDeployment, openInfra } from '@tender/infra';
 import { registerBuiltinCircuit } from '@tender/market';
@@ -111,18 +111,26 @@ async function main(): Promise<void> {
     'OPERATOR_PRIVATE_KEY',
   );
   const apiUrl = `http://127.0.0.1:${env.PORT}`;
+  const ptau = ceremonyPtau(env.TENDER_PTAU_FILE, env.TENDER_PTAU_SHA256);
   const api = await apiContextFromInfra(infra, {
     dataDir,
     registrarKey,
     publicUrl: apiUrl,
     operatorToken: env.TENDER_OPERATOR_TOKEN,
+    ptau,
     config: { batchSize: env.BATCH_SIZE, batchMaxAgeMs: env.BATCH_MAX_AGE_MS },
   });
   supervisor.add('queues', api, (a) => a.close());
   const { market } = api.context;
 
   log('building the MNIST circuit (first start: about a minute; cached after)…');
-  const mnist = await registerBuiltinCircuit(market, api.context.operator, api.context.artifactsDir, 'mnist');
+  const mnist = await registerBuiltinCircuit(
+    market,
+    api.context.operator,
+    api.context.artifactsDir,
+    'mnist',
+    ptau === undefined ? {} : { ptau },
+  );
   log(`circuit mnist ${mnist.circuit.id} (${mnist.circuit.constraints} constraints) registered on-chain`);
 
   const requester = localChain

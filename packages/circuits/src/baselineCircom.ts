@@ -95,7 +95,7 @@ export function generateBaselineCircom(model: QuantizedModel): string {
 /**
  * Compiles the baseline circuit of `model` (cached like the model circuits).
  * For MNIST it is about 90k constraints: more than the largest development
- * ptau (2^16) holds, so it is compiled and counted but never set up.
+ * ptau (2^15) holds, so it is compiled and counted but never set up.
  */
 export function compileBaselineCircuit(
   model: QuantizedModel,

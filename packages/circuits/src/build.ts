@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { TenderError } from '@tender/core';
-import { devPtau, setupGroth16, type VerificationKey } from '@tender/zk';
+import { type DevPtauPower, devPtau, devPtauPowers, setupGroth16, type VerificationKey } from '@tender/zk';
 import { type CachedCompilation, compileCached } from './compileCached.ts';
 import type { ConstraintBudget } from './constraintBudget.ts';
 import { generateCircom } from './generateCircom.ts';
@@ -72,13 +72,17 @@ export async function compileModelCircuit(
   return { name, model, mode, ...compiled, budget: generated.budget };
 }
 
-/** The smallest development ptau power (12, 15 or 16) that holds `constraints + publicSignals + 1` rows. */
-export function devPtauPowerFor(constraints: number, publicSignals: number): 12 | 15 | 16 {
+/**
+ * The smallest committed development ptau power (12 or 15) that holds `constraints + publicSignals + 1`
+ * rows. Beyond 2^15: `TENDER_MODEL_UNSUPPORTED` (make one with `npm run ptau:dev -- <power>` or pass a
+ * ceremony file as `ptau`).
+ */
+export function devPtauPowerFor(constraints: number, publicSignals: number): DevPtauPower {
   const needed = Math.ceil(Math.log2(constraints + publicSignals + 1));
-  for (const power of [12, 15, 16] as const) if (needed <= power) return power;
+  for (const power of devPtauPowers) if (needed <= power) return power;
   throw new TenderError(
     'TENDER_MODEL_UNSUPPORTED',
-    `circuit needs a powers-of-tau of power ${needed}; the largest at hand is 16`,
+    `circuit needs a powers-of-tau of power ${needed}; the largest development one is ${devPtauPowers.at(-1)} (make one with npm run ptau:dev -- ${needed}, or set TENDER_PTAU_FILE)`,
     { details: { constraints, needed } },
   );
 }

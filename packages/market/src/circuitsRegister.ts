@@ -187,6 +187,7 @@ export async function registerCircuitArtifacts(
  * `mnist` for the demo, `tiny` for tests — and registers it like an upload
  * ({@link registerCircuitArtifacts}) as a built-in circuit named after its
  * id, with its model card. What the local stack calls at start-up.
+ * `options.ptau` is the ceremony file for the setup (`TENDER_PTAU_FILE`); default: the development ptau.
  * Throws `TENDER_VALIDATION_FAILED` for an unknown id.
  *
  * @example
@@ -197,13 +198,14 @@ export async function registerBuiltinCircuit(
   operator: OperatorWallet,
   artifactsDir: string,
   id: string,
+  options: { ptau?: { path: string; sha256: string } } = {},
 ): Promise<RegisteredCircuit> {
   if (!Object.hasOwn(builtinCircuits, id)) {
     throw new TenderError('TENDER_VALIDATION_FAILED', `no built-in circuit named ${id}`, {
       details: { field: 'builtin', known: Object.keys(builtinCircuits) },
     });
   }
-  const built = await buildBuiltinCircuit(id as BuiltinCircuitId);
+  const built = await buildBuiltinCircuit(id as BuiltinCircuitId, options);
   return registerCircuitArtifacts(deps, operator, artifactsDir, {
     name: id,
     wasmPath: built.wasmPath,

@@ -3,8 +3,10 @@ import path from 'node:path';
 import { isTenderError } from '@tender/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256File } from './artifacts.ts';
-import { devPtau, setupGroth16 } from './ceremony.ts';
+import { setupGroth16 } from './ceremony.ts';
 import { type CompiledCircuit, compileCircuit } from './compile.ts';
+import { repoRoot } from './paths.ts';
+import { devPtau, devPtauDir } from './ptau.ts';
 import { multiplierSource, scratchDir } from './testFixtures.ts';
 import { terminateCurves } from './verify.ts';
 
@@ -21,10 +23,17 @@ afterAll(async () => {
 });
 
 describe('devPtau', () => {
-  it('points at the shared pot12 file whose sha256 matches the published one', async () => {
-    const { path: ptauPath, sha256 } = devPtau(12);
-    expect(ptauPath).toMatch(/shared\/ptau\/pot12\.ptau$/);
-    expect(await sha256File(ptauPath)).toBe(`0x${sha256}`);
+  it('points at the committed pot12 and pot15 files inside the package, whose sha256 match the pinned ones', async () => {
+    for (const power of [12, 15] as const) {
+      const { path: ptauPath, sha256 } = devPtau(power);
+      expect(ptauPath).toBe(path.join(devPtauDir, `pot${power}.ptau`));
+      expect(path.relative(repoRoot, ptauPath)).toBe(`packages/zk/ptau/pot${power}.ptau`);
+      expect(await sha256File(ptauPath)).toBe(`0x${sha256}`);
+    }
+  });
+
+  it('refuses a power that is not committed', () => {
+    expect(() => devPtau(16 as 12)).toThrow(/no development ptau of power 16/);
   });
 });
 

@@ -4,7 +4,6 @@ import path from 'node:path';
 import { TenderError } from '@tender/core';
 import { zKey } from 'snarkjs';
 import { type Sha256Hex, sha256Bytes, sha256File } from './artifacts.ts';
-import { repoRoot } from './paths.ts';
 import { readR1csHeader } from './r1csHeader.ts';
 import type { VerificationKey } from './types.ts';
 
@@ -27,24 +26,6 @@ export interface SetupResult {
   zkeyPath: string;
   vkeyPath: string;
   vkey: VerificationKey;
-}
-
-const devPtauSha256: Record<12 | 15 | 16, string> = {
-  12: 'bf0a3d3e228d0ee8ee1be25fc13017ee42bd457912e2b0a09448ef97532f294a',
-  15: '49536385c66b8f2d6c5e20a5da36b7a7c4b8dbadbfc1c2dbf25d6611d9dd5a68',
-  16: '2758e9eb3f2c098c651900ae4f64868228f63761f8aa4f61c4aa3fa11d67e6d6',
-};
-
-/**
- * The development powers-of-tau file of the given power (`<repo>/../shared/ptau/pot<power>.ptau`)
- * and its published sha256. One contributor: never use these in production.
- *
- * @example
- * const { path, sha256 } = devPtau(12);
- * await setupGroth16({ r1csPath, ptauPath: path, ptauSha256: sha256, outDir });
- */
-export function devPtau(power: 12 | 15 | 16): { path: string; sha256: string } {
-  return { path: path.resolve(repoRoot, '../shared/ptau', `pot${power}.ptau`), sha256: devPtauSha256[power] };
 }
 
 /** Reads the power of a ptau file and whether it was prepared for phase 2. */

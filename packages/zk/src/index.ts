@@ -28,7 +28,7 @@ export {
   toSolidityVerifyingKey,
   vkeyHash,
 } from './calldata.ts';
-export { devPtau, type SetupOptions, type SetupResult, setupGroth16 } from './ceremony.ts';
+export { type SetupOptions, type SetupResult, setupGroth16 } from './ceremony.ts';
 export { checkInput, type NormalizedInput } from './checkInput.ts';
 export { type CircuitSignals, readCircuitSignals } from './circuitSignals.ts';
 export { type CompiledCircuit, type CompileOptions, compileCircuit } from './compile.ts';
@@ -41,6 +41,7 @@ export {
   Prover,
   type ProverOptions,
 } from './prove.ts';
+export { type DevPtauPower, devPtau, devPtauDir, devPtauPowers, type PtauFile } from './ptau.ts';
 export { type R1csHeader, readR1csHeader } from './r1csHeader.ts';
 export { exportSolidityVerifier } from './solidityVerifier.ts';
 export type {

@@ -1,8 +1,9 @@
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { devPtau, type SetupResult, setupGroth16 } from './ceremony.ts';
+import { type SetupResult, setupGroth16 } from './ceremony.ts';
 import { type CompiledCircuit, compileCircuit } from './compile.ts';
 import { repoRoot, zkCacheDir } from './paths.ts';
+import { devPtau } from './ptau.ts';
 
 // Test helpers shared by this package's test files (not exported from the package).
 

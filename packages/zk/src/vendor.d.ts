@@ -45,6 +45,28 @@ declare module 'snarkjs' {
     ): Promise<unknown>;
     exportVerificationKey(zkey: FileRef, logger?: unknown): Promise<import('./types.ts').VerificationKey>;
   };
+  export const powersOfTau: {
+    newAccumulator(curve: unknown, power: number, fileName: string, logger?: unknown): Promise<unknown>;
+    contribute(
+      oldPtau: string,
+      newPtau: string,
+      name: string,
+      entropy: string,
+      logger?: unknown,
+    ): Promise<unknown>;
+    beacon(
+      oldPtau: string,
+      newPtau: string,
+      name: string,
+      beaconHashHex: string,
+      numIterationsExp: number,
+      logger?: unknown,
+    ): Promise<unknown>;
+    preparePhase2(oldPtau: string, newPtau: string, logger?: unknown): Promise<unknown>;
+  };
+  export const curves: {
+    getCurveFromName(name: string): Promise<{ terminate(): Promise<void> }>;
+  };
 }
 
 declare module 'ffjavascript' {

@@ -296,7 +296,9 @@ export function circuitRoutesWith(
         async (request, reply) => {
           if (request.isMultipart()) return receiveUpload(request, ctx, limits, reply);
           const { builtin } = request.body as { builtin: string };
-          const result = await registerBuiltinCircuit(ctx.market, ctx.operator, ctx.artifactsDir, builtin);
+          const result = await registerBuiltinCircuit(ctx.market, ctx.operator, ctx.artifactsDir, builtin, {
+            ...(ctx.ptau === undefined ? {} : { ptau: ctx.ptau }),
+          });
           return reply.code(result.created ? 201 : 200).send(result.circuit);
         },
       );
