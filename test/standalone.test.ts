@@ -6,7 +6,7 @@ import { dirname, join, sep } from 'node:path';
 import { repoRoot } from '@tender/config';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-// A fresh clone has the tracked files and what `npm ci` installs, nothing beside it (no ../shared).
+// A fresh clone has the tracked files and what `npm ci` installs, nothing beside it (no shared folder).
 // The copy gets the tracked files (hard links) and a node_modules whose workspace links point into
 // the copy; the third-party packages are linked from this checkout's install.
 const root = repoRoot();
@@ -26,6 +26,11 @@ beforeAll(async () => {
   await mkdir(join(copy, 'node_modules', '@tender'), { recursive: true });
   for (const entry of await readdir(join(root, 'node_modules'))) {
     if (entry === '@tender') continue;
+    // circom (WebAssembly) cannot follow a link out of its folder: the include library is copied in.
+    if (entry === 'circomlib') {
+      execFileSync('cp', ['-al', join(root, 'node_modules', entry), join(copy, 'node_modules', entry)]);
+      continue;
+    }
     await symlink(join(root, 'node_modules', entry), join(copy, 'node_modules', entry));
   }
   for (const entry of await readdir(join(root, 'node_modules', '@tender'))) {
@@ -65,12 +70,19 @@ describe('a copy of the repository with nothing beside it', () => {
       [12, 15].map((n) => join(copy, `packages/zk/ptau/pot${n}.ptau`)),
     );
     for (const p of probe.ptau) expect(p.actual).toBe(p.sha256);
-    // The build really read the copy's ceremony file, and nothing outside the copy.
+    // The build really read the copy's ceremony file; nothing beside the copy (its parent folder holds only
+    // the copy) and nothing of the original checkout except the installed third-party packages (linked from
+    // its node_modules, as `npm ci` gives a fresh clone its own). System files (/etc, /proc) are not the repo's.
     expect(probe.opened).toContain(join(copy, 'packages/zk/ptau/pot12.ptau'));
-    expect(probe.opened.filter((p) => !inside(p))).toEqual([]);
+    const installed = join(root, 'node_modules') + sep;
+    const escaped = probe.opened.filter(
+      (p) => !inside(p) && (p.startsWith(outer) || (p.startsWith(root) && !p.startsWith(installed))),
+    );
+    expect(escaped).toEqual([]);
+    expect(probe.opened.filter((p) => p.includes(`${sep}shared${sep}`))).toEqual([]);
   });
 
-  it('has no tracked source, script or config file that points at ../shared', async () => {
+  it('has no tracked source, script or config file that points at a shared folder beside the checkout', async () => {
     const needle = ['..', 'shared'].join('/');
     const offenders: string[] = [];
     for (const file of tracked) {

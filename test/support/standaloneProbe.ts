@@ -1,7 +1,8 @@
 // Run inside a copy of the repository (by test/standalone.test.ts): records every file the circuit
 // build and the ceremony open through node:fs, builds the `tiny` built-in circuit (compile + Groth16
 // setup from the committed pot12), resolves what the stack's `mnist` build would use, and prints JSON.
-import fs, { syncBuiltinESMExports } from 'node:fs';
+import fs from 'node:fs';
+import { syncBuiltinESMExports } from 'node:module';
 import path from 'node:path';
 
 const opened = new Set<string>();
