@@ -1,3 +1,4 @@
+export { type ApiKeyView, createApiKey, listApiKeys, revokeApiKey } from './apiKeys.ts';
 export { type AssignmentDeadlineResult, abandonAssignment, assignmentDeadline } from './assignments.ts';
 export { expireJob, type OpenAuctionResult, openAuction } from './auctions.ts';
 export { type CloseAuctionResult, closeAuction } from './auctionsClose.ts';
@@ -78,7 +79,11 @@ export {
 export { type BullmqMarketQueues, bullmqMarketQueues, type MarketQueues } from './queues.ts';
 export { reconcileQueues } from './reconcile.ts';
 export { type EventSubscription, redisMarketEvents, subscribeEvents } from './redisEvents.ts';
+export { type RequesterEscrowView, requesterEscrow } from './requesterEscrow.ts';
+export { requesterForSignIn, requesterSessionPrincipal } from './requesterSessions.ts';
 export {
+  API_KEY_SCOPES,
+  type ApiKeyScope,
   apiKeyPrefix,
   authenticateApiKey,
   createRequester,

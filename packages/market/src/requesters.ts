@@ -18,8 +18,17 @@ export interface RequesterPrincipal {
   name: string;
   /** The requester's signing address (lowercase), or null if it has none. */
   address: Address | null;
-  apiKeyId: string;
+  /** The API key used, or null for a sign-in session token. */
+  apiKeyId: string | null;
+  /** What the caller may do: `read` (GET routes), `submit` (writes). A session token has both. */
+  scopes: ApiKeyScope[];
 }
+
+/** What an API key may do: `read` for GET routes, `submit` for jobs, cancels, nonces and circuits. */
+export type ApiKeyScope = 'submit' | 'read';
+
+/** Every scope, in a stable order. */
+export const API_KEY_SCOPES: readonly ApiKeyScope[] = ['submit', 'read'];
 
 /** A fresh random API key (`tnd_<prefix>_<secret>`, 256-bit secret). */
 export function generateApiKey(): string {
@@ -32,6 +41,11 @@ export function apiKeyPrefix(key: string): string | null {
 }
 
 const sha256Hex = (key: string) => createHash('sha256').update(key).digest('hex');
+
+/** sha256 hex of an API key: what is stored instead of the key. */
+export function hashApiKey(key: string): string {
+  return sha256Hex(key);
+}
 
 function normalizeAddress(address: string): Address {
   if (!isAddress(address, { strict: false })) {
@@ -149,6 +163,7 @@ export async function authenticateApiKey(
     name: row.requester.name,
     address: (row.requester.address as Address | null) ?? null,
     apiKeyId: row.id,
+    scopes: API_KEY_SCOPES.filter((scope) => (row.scopes ?? API_KEY_SCOPES).includes(scope)),
   };
 }
 

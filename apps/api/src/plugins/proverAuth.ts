@@ -38,19 +38,21 @@ const unauthorized = (reason: string, message: string): never => {
 };
 
 /**
- * Verifies an EIP-4361 sign-in and grants a session token. The message must
+ * Verifies an EIP-4361 sign-in and returns its signer. The message must
  * parse, name this api's host (`ctx.publicUrl`) as its domain and the
  * deployment's chain id, be within its validity window (the market clock),
  * carry a nonce issued by {@link issueSiweNonce} that is still unused, and be
  * signed by its address. The nonce is consumed atomically, so a replay fails.
  *
+ * Provers and requesters sign in through this one check.
+ *
  * @throws TenderError `TENDER_UNAUTHORIZED` (details.reason: malformed, domain_mismatch,
  *   chain_mismatch, expired, nonce_unknown) or `TENDER_SIGNATURE_INVALID`.
  */
-export async function signInProver(
-  ctx: Pick<ApiContext, 'redis' | 'redisPrefix' | 'publicUrl' | 'sessionSecret' | 'market'>,
+export async function verifySiweSignIn(
+  ctx: Pick<ApiContext, 'redis' | 'redisPrefix' | 'publicUrl' | 'market'>,
   input: { message: string; signature: Hex },
-): Promise<ProverSessionGrant> {
+): Promise<{ address: Address; now: number }> {
   const fields = parseSiweMessage(input.message);
   if (!fields.address || !fields.domain || !fields.nonce || !fields.uri || fields.chainId === undefined) {
     unauthorized('malformed', 'not an EIP-4361 sign-in message');
@@ -76,6 +78,15 @@ export async function signInProver(
   if ((await ctx.redis.del(nonceKey(ctx, fields.nonce!))) !== 1) {
     unauthorized('nonce_unknown', 'sign-in nonce is unknown, expired or already used');
   }
+  return { address, now };
+}
+
+/** Verifies a prover's EIP-4361 sign-in ({@link verifySiweSignIn}) and grants a session token. */
+export async function signInProver(
+  ctx: Pick<ApiContext, 'redis' | 'redisPrefix' | 'publicUrl' | 'sessionSecret' | 'market'>,
+  input: { message: string; signature: Hex },
+): Promise<ProverSessionGrant> {
+  const { address, now } = await verifySiweSignIn(ctx, input);
   const expiresAt = now + PROVER_SESSION_TTL_MS;
   return { token: issueSessionToken(ctx.sessionSecret, address, expiresAt), expiresAt, address };
 }
@@ -85,19 +96,32 @@ const mac = (secret: string, payload: string) =>
   createHmac('sha256', secret).update(`${TOKEN_VERSION}.${payload}`).digest();
 
 /**
- * A prover session token: `v1.<base64url {"sub": address, "exp": ms}>.<base64url HMAC-SHA256>`
- * keyed with the api's session secret. Stateless; valid until `expiresAt` (ms).
+ * A session token: `v1.<base64url {"sub": address, "exp": ms, "aud"?}>.<base64url HMAC-SHA256>`
+ * keyed with the api's session secret. Stateless; valid until `expiresAt` (ms). Prover tokens have
+ * no `aud`; requester tokens have `aud: "requester"`, so neither opens the other's routes.
  */
-export function issueSessionToken(secret: string, address: Address, expiresAt: number): string {
-  const payload = b64(JSON.stringify({ sub: address.toLowerCase(), exp: expiresAt }));
+export function issueSessionToken(
+  secret: string,
+  address: Address,
+  expiresAt: number,
+  audience?: 'requester',
+): string {
+  const claims = { sub: address.toLowerCase(), exp: expiresAt, ...(audience ? { aud: audience } : {}) };
+  const payload = b64(JSON.stringify(claims));
   return `${TOKEN_VERSION}.${payload}.${b64(mac(secret, payload))}`;
 }
 
 /**
  * The address a session token was granted to, or `null` when the token is
- * malformed, signed with another secret, or expired at `now` (ms).
+ * malformed, signed with another secret, expired at `now` (ms), or for another
+ * audience (none = prover).
  */
-export function verifySessionToken(secret: string, token: string, now: number): Address | null {
+export function verifySessionToken(
+  secret: string,
+  token: string,
+  now: number,
+  audience?: 'requester',
+): Address | null {
   const [version, payload, signature, ...rest] = token.split('.');
   if (version !== TOKEN_VERSION || !payload || !signature || rest.length > 0) return null;
   const expected = mac(secret, payload);
@@ -107,7 +131,9 @@ export function verifySessionToken(secret: string, token: string, now: number): 
     const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as {
       sub?: unknown;
       exp?: unknown;
+      aud?: unknown;
     };
+    if (claims.aud !== audience) return null;
     if (typeof claims.sub !== 'string' || !/^0x[0-9a-f]{40}$/.test(claims.sub)) return null;
     if (typeof claims.exp !== 'number' || !(now < claims.exp)) return null;
     return getAddress(claims.sub);

@@ -10,6 +10,8 @@ import { operatorRoutes } from './operator.ts';
 import { proofRoutes } from './proofs.ts';
 import { proverSessionRoutes } from './proverSession.ts';
 import { proverRoutes } from './provers.ts';
+import { requesterKeyRoutes } from './requesterKeys.ts';
+import { requesterSessionRoutes } from './requesterSession.ts';
 import { requesterRoutes } from './requesters.ts';
 
 /** A module of /v1 routes: registers its routes on `app` using `ctx`. */
@@ -24,6 +26,8 @@ export const routeModules: RouteModule[] = [
   operatorRoutes,
   dashboardRoutes,
   requesterRoutes,
+  requesterSessionRoutes,
+  requesterKeyRoutes,
   circuitRoutes,
   jobRoutes,
   proverSessionRoutes,
