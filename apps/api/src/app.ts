@@ -1,4 +1,5 @@
 import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { ApiContext } from './context.ts';
 import { registerProblemJson } from './plugins/problemJson.ts';
@@ -37,7 +38,8 @@ export async function buildApp(deps: ApiDeps, options: BuildAppOptions = {}): Pr
           requesterApiKey: {
             type: 'http',
             scheme: 'bearer',
-            description: 'A requester API key: tnd_<prefix>_<secret>',
+            description:
+              'A requester API key (tnd_<prefix>_<secret>, scopes submit/read) or a requester session token from POST /v1/requesters/session',
           },
           proverSession: {
             type: 'http',
@@ -49,6 +51,7 @@ export async function buildApp(deps: ApiDeps, options: BuildAppOptions = {}): Pr
       },
     },
   });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
   registerHealthRoutes(app, deps.checks);
   if (deps.context) {
     for (const register of routeModules) await register(app, deps.context);

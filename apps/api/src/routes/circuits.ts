@@ -47,7 +47,10 @@ const hex32 = { type: 'string', pattern: '^0x[0-9a-f]{64}$' } as const;
 const artifactSchema = {
   type: 'object',
   required: ['sha256', 'size'],
-  properties: { sha256: hex32, size: { type: 'integer' } },
+  properties: {
+    sha256: { ...hex32, description: 'sha256 of the file (its ETag on download).' },
+    size: { type: 'integer', description: 'Bytes.' },
+  },
 } as const;
 
 /** JSON schema of a {@link CircuitView}. */
@@ -67,37 +70,70 @@ export const circuitViewSchema = {
     'createdAt',
   ],
   properties: {
-    id: hex32,
-    name: { type: 'string' },
-    builtin: { type: 'boolean' },
+    id: {
+      ...hex32,
+      description:
+        'The circuit id: sha256 over the raw sha256 digests of wasm ‖ zkey ‖ vkey (content-addressed); also its key in CircuitRegistry.',
+    },
+    name: { type: 'string', description: 'Display name (built-in circuits: mnist, tiny).' },
+    builtin: { type: 'boolean', description: 'Shipped with Tender (built from a committed model).' },
     artifacts: {
       type: 'object',
       required: ['wasm', 'zkey', 'vkey'],
-      properties: { wasm: artifactSchema, zkey: artifactSchema, vkey: artifactSchema },
+      properties: {
+        wasm: { ...artifactSchema, description: 'Witness generator (GET …/artifacts/wasm).' },
+        zkey: { ...artifactSchema, description: 'Groth16 proving key (GET …/artifacts/zkey).' },
+        vkey: { ...artifactSchema, description: 'Verification key JSON (GET …/artifacts/vkey).' },
+      },
+      description: 'The downloadable artifacts.',
     },
-    vkeyHash: { anyOf: [hex32, { type: 'null' }] },
-    constraints: { type: 'integer' },
-    publicSignalNames: { type: 'array', items: { type: 'string' } },
+    vkeyHash: {
+      anyOf: [hex32, { type: 'null' }],
+      description: 'Hash of the verification key as registered on-chain (CircuitRegistry).',
+    },
+    constraints: { type: 'integer', description: 'R1CS constraints (sizes the proving work).' },
+    publicSignalNames: {
+      type: 'array',
+      items: { type: 'string' },
+      description: 'Names of the public signals, outputs first, in proof order.',
+    },
     inputSignals: {
       type: 'array',
+      description: 'The input signals a job must supply.',
       items: {
         type: 'object',
         required: ['name', 'size', 'public'],
-        properties: { name: { type: 'string' }, size: { type: 'integer' }, public: { type: 'boolean' } },
+        properties: {
+          name: { type: 'string', description: 'Signal name (the key in a job’s `input`).' },
+          size: { type: 'integer', description: 'Number of field elements (1 for a scalar).' },
+          public: { type: 'boolean', description: 'Whether it is a public input.' },
+        },
       },
     },
-    modelCard: { anyOf: [{ type: 'object', additionalProperties: true }, { type: 'null' }] },
+    modelCard: {
+      anyOf: [{ type: 'object', additionalProperties: true }, { type: 'null' }],
+      description:
+        'zkML circuits: model commitment (Poseidon of the quantized weights), quantization scale, shapes.',
+    },
     registration: {
       anyOf: [
         {
           type: 'object',
           required: ['txHash', 'registeredAt'],
-          properties: { txHash: { anyOf: [hex32, { type: 'null' }] }, registeredAt: { type: 'string' } },
+          properties: {
+            txHash: { anyOf: [hex32, { type: 'null' }], description: 'The registration transaction.' },
+            registeredAt: {
+              type: 'string',
+              format: 'date-time',
+              description: 'When it was registered on-chain.',
+            },
+          },
         },
         { type: 'null' },
       ],
+      description: 'The on-chain registration (null until registered).',
     },
-    createdAt: { type: 'string' },
+    createdAt: { type: 'string', format: 'date-time', description: 'When it was stored (ISO 8601).' },
   },
 } as const;
 
@@ -278,7 +314,14 @@ export function circuitRoutesWith(
                     type: 'object',
                     required: ['builtin'],
                     additionalProperties: false,
-                    properties: { builtin: { type: 'string', minLength: 1, maxLength: 64 } },
+                    properties: {
+                      builtin: {
+                        type: 'string',
+                        minLength: 1,
+                        maxLength: 64,
+                        description: 'A built-in circuit to register: mnist or tiny.',
+                      },
+                    },
                   },
                 },
               },
@@ -313,7 +356,9 @@ export function circuitRoutesWith(
               200: {
                 type: 'object',
                 required: ['items'],
-                properties: { items: { type: 'array', items: circuitViewSchema } },
+                properties: {
+                  items: { type: 'array', items: circuitViewSchema, description: 'Built-in circuits first.' },
+                },
               },
             },
           },

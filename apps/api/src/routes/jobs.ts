@@ -22,102 +22,164 @@ const problem = { $ref: 'Problem#' } as const;
 const hex32 = { type: 'string', pattern: '^0x[0-9a-f]{64}$' } as const;
 const address = { type: 'string', pattern: '^0x[0-9a-fA-F]{40}$' } as const;
 const wei = { type: 'string', pattern: '^[0-9]{1,78}$' } as const;
-const nullable = <T extends object>(schema: T) => ({ anyOf: [schema, { type: 'null' }] }) as const;
-const isoTime = { type: 'string' } as const;
+const nullable = <T extends object>(schema: T, description?: string) =>
+  ({ anyOf: [schema, { type: 'null' }], ...(description === undefined ? {} : { description }) }) as const;
+const isoTime = { type: 'string', format: 'date-time', description: 'ISO 8601 time (UTC).' } as const;
+const d = <T extends object>(schema: T, description: string) => ({ ...schema, description }) as const;
 
 /** JSON schema of a JobView (`@tender/sdk`). */
 export const jobViewSchema = {
   type: 'object',
   required: ['id', 'status', 'circuitId', 'inputHash', 'maxFee', 'deadline', 'round', 'createdAt'],
   properties: {
-    id: { type: 'string' },
-    status: { type: 'string', enum: jobStatuses },
-    statusReason: nullable({ type: 'string' }),
-    chainJobId: nullable(hex32),
-    circuitId: hex32,
-    requester: nullable(address),
-    input: {},
-    inputHash: hex32,
-    maxFee: wei,
-    deadline: { type: 'integer', description: 'unix seconds' },
-    nonce: nullable(wei),
-    webhookUrl: nullable({ type: 'string' }),
-    idempotencyKey: nullable({ type: 'string' }),
-    round: { type: 'integer' },
-    expectedPublicSignals: { type: 'array', items: { type: 'string' } },
+    id: d(
+      { type: 'string' },
+      "Tender's id of the job (a UUID; use it in /v1/jobs/:id). Not the on-chain id.",
+    ),
+    status: d(
+      { type: 'string', enum: jobStatuses },
+      'submitted → auctioning → assigned → proving → proven → batched → verified (settled on-chain); or expired, cancelled, rejected.',
+    ),
+    statusReason: nullable(
+      { type: 'string' },
+      'Why the job is rejected, expired or cancelled, or why its last round failed.',
+    ),
+    chainJobId: nullable(
+      hex32,
+      "The job's on-chain id: the EIP-712 digest of the requester-signed JobRequest. The leaf and TenderMarket.verifyInclusion use it.",
+    ),
+    circuitId: d(
+      hex32,
+      'The circuit: sha256 over the wasm, zkey and verification-key digests (also its id in CircuitRegistry).',
+    ),
+    requester: nullable(address, 'The address that signed the JobRequest and pays from its escrow.'),
+    input: { description: "The circuit's input signals, as submitted." },
+    inputHash: d(hex32, 'keccak256 of the canonical JSON of `input` (signed in the JobRequest).'),
+    maxFee: d(wei, 'The most the requester pays for this job, wei (signed in the JobRequest).'),
+    deadline: {
+      type: 'integer',
+      description: 'When the job expires if not yet proven, unix seconds (signed).',
+    },
+    nonce: nullable(wei, 'The JobRequest nonce the requester signed (from POST /v1/requesters/me/nonces).'),
+    webhookUrl: nullable({ type: 'string' }, 'Where status changes are POSTed (HMAC-signed).'),
+    idempotencyKey: nullable({ type: 'string' }, 'The Idempotency-Key header of the submission.'),
+    round: {
+      type: 'integer',
+      description: 'Auction round: 0 before the first auction, n+1 on each re-auction.',
+    },
+    expectedPublicSignals: {
+      type: 'array',
+      items: { type: 'string' },
+      description:
+        'Public signals the circuit yields on this input (decimal field elements); a proof must match them.',
+    },
     createdAt: isoTime,
     updatedAt: isoTime,
-    provenAt: nullable(isoTime),
-    batchedAt: nullable(isoTime),
-    verifiedAt: nullable(isoTime),
+    provenAt: nullable(isoTime, 'When a valid proof was accepted.'),
+    batchedAt: nullable(isoTime, 'When the job was put in a settlement batch.'),
+    verifiedAt: nullable(isoTime, 'When its batch was verified on-chain.'),
     auctions: {
       type: 'array',
+      description: 'One sealed-bid reverse auction per round.',
       items: {
         type: 'object',
         properties: {
-          id: { type: 'string' },
-          round: { type: 'integer' },
-          status: { type: 'string' },
+          id: { type: 'string', description: "Tender's id of the auction." },
+          round: { type: 'integer', description: 'The job round it belongs to.' },
+          status: { type: 'string', description: 'open, awarded, no_bids or cancelled.' },
           opensAt: isoTime,
           closesAt: isoTime,
           closedAt: nullable(isoTime),
-          invited: { type: 'integer' },
-          bids: { type: 'integer' },
+          invited: { type: 'integer', description: 'Provers invited.' },
+          bids: { type: 'integer', description: 'Bids received.' },
         },
       },
     },
-    assignment: nullable({
-      type: 'object',
-      properties: {
-        id: { type: 'string' },
-        round: { type: 'integer' },
-        prover: address,
-        price: wei,
-        collateral: wei,
-        deadline: isoTime,
-        status: { type: 'string' },
+    assignment: nullable(
+      {
+        type: 'object',
+        properties: {
+          id: { type: 'string', description: "Tender's id of the assignment." },
+          round: { type: 'integer', description: 'The job round it belongs to.' },
+          prover: d(address, "The winning prover's address (it signed the bid)."),
+          price: d(wei, 'Its bid price, wei: what it is paid on settlement.'),
+          collateral: d(wei, 'Collateral locked against the assignment, wei.'),
+          deadline: d(isoTime, 'When the proof is due.'),
+          status: {
+            type: 'string',
+            description:
+              'awarded, proving, submitted, accepted, failed_invalid, failed_deadline, abandoned or cancelled.',
+          },
+        },
       },
-    }),
-    price: nullable(wei),
-    proof: nullable({
-      type: 'object',
-      properties: {
-        proof: { type: 'object', additionalProperties: true },
-        publicSignals: { type: 'array', items: { type: 'string' } },
-        proofHash: hex32,
-        publicSignalsHash: hex32,
-        prover: address,
-        receivedAt: isoTime,
+      'The current (last) award.',
+    ),
+    price: nullable(wei, 'The awarded price, wei.'),
+    proof: nullable(
+      {
+        type: 'object',
+        properties: {
+          proof: {
+            type: 'object',
+            additionalProperties: true,
+            description:
+              'The Groth16 proof as snarkjs writes it: { pi_a, pi_b, pi_c, protocol, curve } (decimal strings).',
+          },
+          publicSignals: { type: 'array', items: { type: 'string' }, description: 'Decimal field elements.' },
+          proofHash: d(hex32, 'keccak256 of the proof words (signed by the prover in ProofSubmission).'),
+          publicSignalsHash: d(
+            hex32,
+            'keccak256 of abi.encode(uint256[] publicSignals); part of the result leaf.',
+          ),
+          prover: d(address, 'The prover that signed the EIP-712 ProofSubmission.'),
+          receivedAt: isoTime,
+        },
       },
-    }),
-    publicSignals: nullable({ type: 'array', items: { type: 'string' } }),
-    batch: nullable({
-      type: 'object',
-      properties: {
-        id: { type: 'string' },
-        status: { type: 'string' },
-        txHash: nullable(hex32),
-        blockNumber: nullable({ type: 'string' }),
-        root: nullable(hex32),
-        chainBatchId: nullable({ type: 'string' }),
-        leafIndex: { type: 'integer' },
-        leafHash: nullable(hex32),
-        inclusionProof: nullable({ type: 'array', items: hex32 }),
+      'The accepted proof (nested: proof.proof is the Groth16 proof itself).',
+    ),
+    publicSignals: nullable(
+      { type: 'array', items: { type: 'string' } },
+      'The proof’s public signals (decimal).',
+    ),
+    batch: nullable(
+      {
+        type: 'object',
+        properties: {
+          id: d({ type: 'string' }, "Tender's id of the batch."),
+          status: { type: 'string', description: 'pending, submitted, confirmed or failed.' },
+          txHash: nullable(hex32, 'The settlement transaction.'),
+          blockNumber: nullable({ type: 'string' }, 'Its block (decimal).'),
+          root: nullable(hex32, 'The batch Merkle root stored on-chain.'),
+          chainBatchId: nullable(
+            { type: 'string' },
+            'The batch id in TenderMarket (decimal uint256): pass it to verifyInclusion(batchId, jobId, circuitId, publicSignalsHash, proof).',
+          ),
+          leafIndex: {
+            type: 'integer',
+            description: "The job's position among the batch's leaves (0-based).",
+          },
+          leafHash: nullable(hex32, 'keccak256(chainJobId ‖ circuitId ‖ publicSignalsHash).'),
+          inclusionProof: nullable(
+            { type: 'array', items: hex32 },
+            'Sibling hashes from leaf to root (pairs hashed sorted); the `proof` argument of verifyInclusion.',
+          ),
+        },
       },
-    }),
+      'The settlement batch and the Merkle inclusion proof of the job’s result.',
+    ),
   },
 } as const;
 
 const jobSummarySchema = {
   type: 'object',
   properties: {
-    id: { type: 'string' },
-    status: { type: 'string', enum: jobStatuses },
-    circuitId: hex32,
-    chainJobId: nullable(hex32),
-    maxFee: wei,
-    deadline: { type: 'integer' },
-    round: { type: 'integer' },
+    id: jobViewSchema.properties.id,
+    status: jobViewSchema.properties.status,
+    circuitId: jobViewSchema.properties.circuitId,
+    chainJobId: jobViewSchema.properties.chainJobId,
+    maxFee: jobViewSchema.properties.maxFee,
+    deadline: jobViewSchema.properties.deadline,
+    round: jobViewSchema.properties.round,
     createdAt: isoTime,
     updatedAt: isoTime,
   },
@@ -171,16 +233,25 @@ export async function jobRoutes(app: FastifyInstance, ctx: ApiContext): Promise<
         },
         body: {
           type: 'object',
-          required: ['circuitId', 'input', 'maxFee', 'deadline', 'nonce'],
+          required: ['circuitId', 'input', 'maxFee', 'deadline', 'nonce', 'requestSignature'],
           additionalProperties: false,
           properties: {
-            circuitId: { type: 'string', maxLength: 66 },
-            input: { type: 'object' },
-            maxFee: wei,
-            deadline: { type: 'integer', minimum: 0, description: 'unix seconds' },
-            nonce: wei,
-            requestSignature: { type: 'string', maxLength: 300 },
-            webhookUrl: { type: 'string', maxLength: 2048 },
+            circuitId: d(
+              { type: 'string', maxLength: 66 },
+              'The circuit id (0x + 64 hex) from GET /v1/circuits.',
+            ),
+            input: d(
+              { type: 'object' },
+              "The circuit's input signals (checked against them before anything is stored).",
+            ),
+            maxFee: d(wei, 'The most you pay, wei (decimal string).'),
+            deadline: { type: 'integer', minimum: 0, description: 'When the job expires, unix seconds.' },
+            nonce: d(wei, 'A nonce reserved with POST /v1/requesters/me/nonces.'),
+            requestSignature: d(
+              { type: 'string', maxLength: 300 },
+              "The requester's EIP-712 signature (0x hex) of the JobRequest; its digest becomes chainJobId.",
+            ),
+            webhookUrl: d({ type: 'string', maxLength: 2048 }, 'Optional: where status changes are POSTed.'),
           },
         },
         response: {
@@ -239,8 +310,11 @@ export async function jobRoutes(app: FastifyInstance, ctx: ApiContext): Promise<
             type: 'object',
             required: ['items', 'nextCursor'],
             properties: {
-              items: { type: 'array', items: jobSummarySchema },
-              nextCursor: nullable({ type: 'string' }),
+              items: { type: 'array', items: jobSummarySchema, description: 'Newest first.' },
+              nextCursor: nullable(
+                { type: 'string' },
+                'Pass as `cursor` for the next page; null on the last.',
+              ),
             },
           },
           400: problem,

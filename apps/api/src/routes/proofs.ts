@@ -46,23 +46,38 @@ const proofSchema = {
       proof: {
         type: 'object',
         required: ['pi_a', 'pi_b', 'pi_c'],
+        description: 'The Groth16 proof as snarkjs writes it (decimal strings).',
         properties: {
-          pi_a: g1,
-          pi_b: g2,
-          pi_c: g1,
-          protocol: { type: 'string', const: 'groth16' },
-          curve: { type: 'string', const: 'bn128' },
+          pi_a: { ...g1, description: 'G1 point A (projective, decimal).' },
+          pi_b: { ...g2, description: 'G2 point B (projective, decimal).' },
+          pi_c: { ...g1, description: 'G1 point C (projective, decimal).' },
+          protocol: { type: 'string', const: 'groth16', description: 'Always groth16.' },
+          curve: { type: 'string', const: 'bn128', description: 'Always bn128 (BN254).' },
         },
       },
-      publicSignals: { type: 'array', maxItems: 1024, items: decimal },
-      signature: { type: 'string', pattern: '^0x[0-9a-fA-F]+$', maxLength: 1024 },
+      publicSignals: {
+        type: 'array',
+        maxItems: 1024,
+        items: decimal,
+        description:
+          'The public signals (decimal field elements); they must equal the job’s expectedPublicSignals.',
+      },
+      signature: {
+        type: 'string',
+        pattern: '^0x[0-9a-fA-F]+$',
+        maxLength: 1024,
+        description:
+          "The prover's EIP-712 signature of ProofSubmission(jobId = chainJobId, circuitId, proofHash, publicSignalsHash, prover).",
+      },
     },
   },
   response: {
     200: {
       type: 'object',
       required: ['status'],
-      properties: { status: { type: 'string', enum: ['valid'] } },
+      properties: {
+        status: { type: 'string', enum: ['valid'], description: 'The proof verified; the job is proven.' },
+      },
     },
     400: problem,
     401: problem,

@@ -20,7 +20,7 @@ const keyFields = {
   id: { type: 'string', format: 'uuid', description: "The key's id (for DELETE); not the key." },
   name: { type: 'string', description: 'Your label for the key.' },
   scopes,
-  createdAt: { type: 'string', format: 'date-time' },
+  createdAt: { type: 'string', format: 'date-time', description: 'ISO 8601 time (UTC).' },
 } as const;
 
 const keyView = {
@@ -112,7 +112,7 @@ export function requesterKeyRoutes(app: FastifyInstance, ctx: ApiContext): void 
           200: {
             type: 'object',
             required: ['keys'],
-            properties: { keys: { type: 'array', items: keyView } },
+            properties: { keys: { type: 'array', items: keyView, description: 'Newest first.' } },
           },
           401: problem,
           403: problem,

@@ -37,9 +37,9 @@ const marketSchema = {
       type: 'object',
       required: ['name', 'version', 'chainId', 'verifyingContract'],
       properties: {
-        name: { type: 'string', const: 'Tender' },
-        version: { type: 'string', const: '1' },
-        chainId: { type: 'integer' },
+        name: { type: 'string', const: 'Tender', description: 'EIP-712 domain name.' },
+        version: { type: 'string', const: '1', description: 'EIP-712 domain version.' },
+        chainId: { type: 'integer', description: 'EIP-155 chain id.' },
         verifyingContract: { ...address, description: 'The market contract.' },
       },
       description:
@@ -65,7 +65,7 @@ const requesterSchema = {
       pattern: '^[0-9]+$',
       description: 'The next JobRequest nonce POST /v1/requesters/me/nonces hands out.',
     },
-    createdAt: { type: 'string', format: 'date-time' },
+    createdAt: { type: 'string', format: 'date-time', description: 'ISO 8601 time (UTC).' },
     escrow: {
       type: 'object',
       required: ['balanceWei', 'pendingWithdrawalWei', 'heldByOpenJobsWei', 'availableWei'],
@@ -157,7 +157,13 @@ export async function requesterRoutes(app: FastifyInstance, ctx: ApiContext): Pr
           201: {
             type: 'object',
             required: ['nonce'],
-            properties: { nonce: { type: 'string', pattern: '^[0-9]+$' } },
+            properties: {
+              nonce: {
+                type: 'string',
+                pattern: '^[0-9]+$',
+                description: 'Sign it into your next JobRequest (decimal).',
+              },
+            },
           },
           401: problem,
           403: problem,
