@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readlinkSync } from 'node:fs';
-import { link, mkdir, mkdtemp, readdir, readFile, rm, symlink } from 'node:fs/promises';
+import { copyFile, link, mkdir, mkdtemp, readdir, readFile, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, sep } from 'node:path';
 import { repoRoot } from '@tender/config';
@@ -21,14 +21,21 @@ beforeAll(async () => {
   copy = join(outer, 'tender');
   for (const file of tracked) {
     await mkdir(dirname(join(copy, file)), { recursive: true });
-    await link(join(root, file), join(copy, file));
+    // Hard links where the temp folder shares the file system, copies where it does not (tmpfs).
+    await link(join(root, file), join(copy, file)).catch(() => copyFile(join(root, file), join(copy, file)));
   }
   await mkdir(join(copy, 'node_modules', '@tender'), { recursive: true });
   for (const entry of await readdir(join(root, 'node_modules'))) {
     if (entry === '@tender') continue;
     // circom (WebAssembly) cannot follow a link out of its folder: the include library is copied in.
     if (entry === 'circomlib') {
-      execFileSync('cp', ['-al', join(root, 'node_modules', entry), join(copy, 'node_modules', entry)]);
+      const [from, to] = [join(root, 'node_modules', entry), join(copy, 'node_modules', entry)];
+      try {
+        execFileSync('cp', ['-al', from, to], { stdio: 'ignore' });
+      } catch {
+        await rm(to, { recursive: true, force: true });
+        execFileSync('cp', ['-a', from, to]);
+      }
       continue;
     }
     await symlink(join(root, 'node_modules', entry), join(copy, 'node_modules', entry));
