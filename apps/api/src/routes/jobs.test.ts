@@ -161,9 +161,13 @@ describe('POST /v1/jobs', () => {
   });
 
   it('refuses a request signature that is missing, not the requester’s, or over other terms', async () => {
+    // Missing: the body schema requires it (documented in OpenAPI), so it is a validation failure.
     const { requestSignature: _, ...unsigned } = await signedBody();
+    const missing = await post(unsigned);
+    expect(missing.statusCode).toBe(400);
+    expect(missing.json().code).toBe('TENDER_VALIDATION_FAILED');
+    expect(JSON.stringify(missing.json())).toContain('requestSignature');
     const cases = [
-      unsigned,
       await signedBody({ signer: stranger }),
       await signedBody({ signedMaxFee: 1n }),
       await signedBody({ signedInput: { ...goodInput, salt: '43' } }),
