@@ -1,4 +1,4 @@
-import { flag, infraEnv, parseEnv, port, privateKey, url } from '@tender/config';
+import { flag, infraEnv, parseEnv, port, positiveInt, privateKey, url } from '@tender/config';
 import { z } from 'zod';
 
 /** The api's environment. Nothing else in the api reads process.env. */
@@ -17,6 +17,8 @@ export const apiEnvSchema = infraEnv.extend({
   TENDER_OPERATOR_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   /** Development mode: anvil's well-known keys become the defaults. Never on a real network. */
   TENDER_DEV: flag(false),
+  /** New circuits one requester may have registered on-chain (the registrar pays the gas) per 24 h. */
+  CIRCUIT_REGISTRATIONS_PER_DAY: positiveInt(10),
 });
 
 /** The parsed api environment. */

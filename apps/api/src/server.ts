@@ -23,6 +23,7 @@ runMain('api', async () => {
     sessionSecret: env.TENDER_SESSION_SECRET,
     publicUrl: env.TENDER_PUBLIC_URL ?? `http://localhost:${env.PORT}`,
     operatorToken: env.TENDER_OPERATOR_TOKEN,
+    config: { circuitRegistrationsPerDay: env.CIRCUIT_REGISTRATIONS_PER_DAY },
   });
   const app = await buildApp({ checks: infra.checks, context }, { logger: { level: env.LOG_LEVEL } });
   await app.listen({ port: env.PORT, host: env.HOST });

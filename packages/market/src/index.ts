@@ -30,6 +30,7 @@ export {
   registerBuiltinCircuit,
   registerCircuitArtifacts,
 } from './circuitsRegister.ts';
+export { assertCircuitRegistrationAllowed, parseSampleInput } from './circuitsValidate.ts';
 export {
   channels,
   type JobEvent,
