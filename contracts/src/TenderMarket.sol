@@ -696,27 +696,16 @@ contract TenderMarket is ITenderMarket, ReentrancyGuard {
         }
     }
 
-    /// @dev ecrecover for 65-byte (r, s, v) and 64-byte EIP-2098 signatures; 0 for anything
-    /// malformed or malleable (high s).
+    /// @dev ecrecover under Tender's one signature rule (OpenZeppelin ECDSA's, and the api's
+    /// `signatureRuleViolation`): exactly 65 bytes (r, s, v), v 27 or 28, low s; 0 for anything
+    /// else (64-byte EIP-2098 and v 0/1 included).
     function _recover(bytes32 digest, bytes calldata signature) private view returns (address signer) {
-        bytes32 r;
-        uint256 s;
-        uint256 v;
-        if (signature.length == 65) {
-            r = bytes32(signature[0:32]);
-            s = uint256(bytes32(signature[32:64]));
-            v = uint8(signature[64]);
-            if (v < 27) v += 27;
-        } else if (signature.length == 64) {
-            r = bytes32(signature[0:32]);
-            uint256 vs = uint256(bytes32(signature[32:64]));
-            s = vs & ((1 << 255) - 1);
-            v = 27 + (vs >> 255);
-        } else {
-            return address(0);
-        }
+        if (signature.length != 65) return address(0);
+        bytes32 r = bytes32(signature[0:32]);
+        uint256 s = uint256(bytes32(signature[32:64]));
+        uint8 v = uint8(signature[64]);
         if (s > HALF_ORDER || (v != 27 && v != 28)) return address(0);
-        return ecrecover(digest, uint8(v), r, bytes32(s));
+        return ecrecover(digest, v, r, bytes32(s));
     }
 
     function _domainSeparator() private view returns (bytes32) {

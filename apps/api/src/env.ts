@@ -1,4 +1,4 @@
-import { flag, infraEnv, parseEnv, port, privateKey, sha256Hex, url } from '@tender/config';
+import { flag, infraEnv, parseEnv, port, positiveInt, privateKey, sha256Hex, url } from '@tender/config';
 import { z } from 'zod';
 
 /** The api's environment. Nothing else in the api reads process.env. */
@@ -21,6 +21,8 @@ export const apiEnvSchema = infraEnv.extend({
   TENDER_PTAU_SHA256: sha256Hex.optional(),
   /** Development mode: anvil's well-known keys become the defaults. Never on a real network. */
   TENDER_DEV: flag(false),
+  /** New circuits one requester may have registered on-chain (the registrar pays the gas) per 24 h. */
+  CIRCUIT_REGISTRATIONS_PER_DAY: positiveInt(10),
 });
 
 /** The parsed api environment. */

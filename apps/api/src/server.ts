@@ -24,6 +24,7 @@ runMain('api', async () => {
     publicUrl: env.TENDER_PUBLIC_URL ?? `http://localhost:${env.PORT}`,
     operatorToken: env.TENDER_OPERATOR_TOKEN,
     ptau: ceremonyPtau(env.TENDER_PTAU_FILE, env.TENDER_PTAU_SHA256),
+    config: { circuitRegistrationsPerDay: env.CIRCUIT_REGISTRATIONS_PER_DAY },
   });
   const app = await buildApp({ checks: infra.checks, context }, { logger: { level: env.LOG_LEVEL } });
   await app.listen({ port: env.PORT, host: env.HOST });

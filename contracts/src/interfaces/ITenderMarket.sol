@@ -192,7 +192,7 @@ interface ITenderMarket {
     /// request matches the job, the key matches the registry, the proof and signals match the signed
     /// hashes and the prover's signature, then that the proof fails. Pays shares of the slashed stake
     /// to the caller (challenger), the requester and the treasury. Once per (job, prover).
-    /// @param proverSignature 65-byte (r, s, v) or 64-byte EIP-2098 signature over `submission`
+    /// @param proverSignature 65-byte (r, s, v) signature over `submission` (v 27/28, low s)
     /// @return slashed wei taken from the prover's stake
     function slash(
         JobRequest calldata request,

@@ -1,7 +1,8 @@
 import { bidTypes, tenderDomain } from '@tender/chain';
 import { assertBidAcceptable, proversByAddress, requiredCollateral, TenderError } from '@tender/core';
 import { type BidRecord, recordBid } from '@tender/db';
-import { type Address, getAddress, type Hex, isAddress, recoverTypedDataAddress } from 'viem';
+import { recoverTypedDataSigner } from '@tender/sdk';
+import { type Address, getAddress, type Hex, isAddress } from 'viem';
 import { chainJobIdOf, jobSnapshotOf, marketPolicies } from './auctionsPolicy.ts';
 import type { MarketDeps } from './marketDeps.ts';
 import { proverSnapshots } from './proversSnapshot.ts';
@@ -72,19 +73,21 @@ export async function placeBid(deps: MarketDeps, input: PlaceBidInput): Promise<
   }
   const job = auction.job;
   const prover = getAddress(input.proverAddress);
-  const signer = await recoverTypedDataAddress({
-    domain: tenderDomain(deps.deployment.chainId, deps.deployment.addresses.market),
-    types: bidTypes,
-    primaryType: 'Bid',
-    message: {
-      jobId: chainJobIdOf(job),
-      price: input.price,
-      etaMs: BigInt(input.etaMs),
-      expiresAt: BigInt(input.expiresAt),
-      prover,
+  const signer = await recoverTypedDataSigner(
+    {
+      domain: tenderDomain(deps.deployment.chainId, deps.deployment.addresses.market),
+      types: bidTypes,
+      primaryType: 'Bid',
+      message: {
+        jobId: chainJobIdOf(job),
+        price: input.price,
+        etaMs: BigInt(input.etaMs),
+        expiresAt: BigInt(input.expiresAt),
+        prover,
+      },
     },
-    signature: input.signature,
-  }).catch(() => null);
+    input.signature,
+  );
   if (signer === null || signer !== prover) {
     throw new TenderError('TENDER_SIGNATURE_INVALID', 'the bid is not signed by the prover', {
       details: { auctionId: input.auctionId, prover: prover.toLowerCase() },

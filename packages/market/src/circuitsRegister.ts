@@ -4,16 +4,17 @@ import { TenderError } from '@tender/core';
 import type { Circuit } from '@tender/db';
 import { type CircuitView, canonicalJson } from '@tender/sdk';
 import {
+  type CircuitInput,
+  checkCircuitArtifacts,
+  hashArtifacts,
   readCircuitSignals,
-  sameVerificationKey,
   storeArtifacts,
   type VerificationKey,
-  vkeyFromZkey,
-  WitnessCalculator,
 } from '@tender/zk';
 import { type Hex, keccak256, stringToBytes } from 'viem';
 import { toCircuitView } from './circuits.ts';
 import { ensureCircuitOnChain, type OperatorWallet } from './circuitsOnChain.ts';
+import { assertCircuitRegistrationAllowed } from './circuitsValidate.ts';
 import type { MarketDeps } from './marketDeps.ts';
 
 /** The files of a circuit upload (temporary paths; they are copied into the store). */
@@ -28,6 +29,8 @@ export interface CircuitUpload {
   /** circom's `.r1cs` (constraint count, signal counts) and `.sym` (signal names). */
   r1csPath: string;
   symPath: string;
+  /** An input the circuit accepts, for the registration witness and proof (default: all zeros). */
+  sampleInput?: CircuitInput;
   /** zkML model card (model commitment, quantization, shapes), shown to users as given. */
   modelCard?: Record<string, unknown>;
   /** The uploader; null/undefined for built-in circuits. */
@@ -42,15 +45,15 @@ export interface RegisteredCircuit {
   created: boolean;
 }
 
-const invalid = (kind: string, message: string, details: Record<string, unknown> = {}) =>
-  new TenderError('TENDER_ARTIFACT_INVALID', message, { details: { kind, ...details } });
+const invalid = (kind: string, check: string, message: string, details: Record<string, unknown> = {}) =>
+  new TenderError('TENDER_ARTIFACT_INVALID', message, { details: { kind, check, ...details } });
 
 async function readVkey(vkeyPath: string): Promise<VerificationKey> {
   let vkey: unknown;
   try {
     vkey = JSON.parse(await readFile(vkeyPath, 'utf8'));
   } catch {
-    throw invalid('vkey', 'the verification key is not JSON');
+    throw invalid('vkey', 'parse', 'the verification key is not JSON');
   }
   const v = vkey as Partial<VerificationKey>;
   if (
@@ -61,15 +64,19 @@ async function readVkey(vkeyPath: string): Promise<VerificationKey> {
     !Array.isArray(v.vk_alpha_1) ||
     !Array.isArray(v.vk_delta_2)
   ) {
-    throw invalid('vkey', 'the verification key is not a snarkjs Groth16 key');
+    throw invalid('vkey', 'parse', 'the verification key is not a snarkjs Groth16 key');
   }
   return vkey as VerificationKey;
 }
 
 /**
- * Registers a circuit from its files: checks that every file parses, that the
- * verification key is the one inside the zkey, that the r1cs/sym describe the
- * same public signals; stores the wasm, zkey and vkey content-addressed under
+ * Registers a circuit from its files: checks every artifact completely with
+ * `checkCircuitArtifacts` (the zkey and r1cs parse to the last byte, the zkey
+ * was set up for the r1cs, the wasm's witness of the sample input satisfies
+ * every constraint, the verification key is the zkey's, a proof made now
+ * verifies), that the r1cs/sym describe the same public signals, and the
+ * uploader's daily allowance of on-chain registrations
+ * ({@link assertCircuitRegistrationAllowed}); stores the wasm, zkey and vkey content-addressed under
  * `artifactsDir` (circuit id = `circuitIdOf` of their sha256s); records the
  * circuit with its constraint count, public signal names and input spec (read
  * from the r1cs and sym); and registers the verification key on-chain with
@@ -78,10 +85,11 @@ async function readVkey(vkeyPath: string): Promise<VerificationKey> {
  * its on-chain registration if an earlier attempt stopped short.
  *
  * Throws `TENDER_ARTIFACT_INVALID` (422) naming the artifact (`details.kind`)
- * and, for a key that does not match the zkey, `details.reason: 'vkey_mismatch'`.
+ * and the check (`details.check`), `TENDER_RATE_LIMITED` (429) past the
+ * allowance; a refused upload leaves no circuit row and no on-chain entry.
  */
 export async function registerCircuitArtifacts(
-  deps: Pick<MarketDeps, 'prisma' | 'publicClient' | 'deployment' | 'now'>,
+  deps: Pick<MarketDeps, 'prisma' | 'publicClient' | 'deployment' | 'now' | 'config'>,
   operator: OperatorWallet,
   artifactsDir: string,
   upload: CircuitUpload,
@@ -93,32 +101,34 @@ export async function registerCircuitArtifacts(
     });
   }
   const vkey = await readVkey(upload.vkeyPath);
-  const fromZkey = await vkeyFromZkey(upload.zkeyPath);
-  if (!sameVerificationKey(vkey, fromZkey)) {
-    throw invalid('vkey', 'the verification key does not match the zkey', { reason: 'vkey_mismatch' });
-  }
   let signals: Awaited<ReturnType<typeof readCircuitSignals>>;
   try {
     signals = await readCircuitSignals(upload.r1csPath, upload.symPath);
   } catch (error) {
     if (error instanceof TenderError && error.code === 'TENDER_ARTIFACT_INVALID') {
-      throw invalid('r1cs', error.message);
+      throw invalid('r1cs', 'structure', error.message);
     }
-    throw invalid('r1cs', 'the r1cs or sym file could not be read');
+    throw invalid('r1cs', 'structure', 'the r1cs or sym file could not be read');
   }
   if (signals.publicSignals !== Number(vkey.nPublic)) {
-    throw invalid('r1cs', 'the r1cs describes another circuit than the zkey', {
+    throw invalid('r1cs', 'r1cs_match', 'the r1cs describes another circuit than the zkey', {
       reason: 'r1cs_mismatch',
       r1csPublicSignals: signals.publicSignals,
       zkeyPublicSignals: Number(vkey.nPublic),
     });
   }
-  try {
-    await WitnessCalculator.load(upload.wasmPath, signals.inputSignals);
-  } catch {
-    throw invalid('wasm', 'the wasm is not a circom 2 witness generator');
-  }
+  // Every artifact checked for real (structure, zkey ↔ r1cs, witness ↔ constraints, vkey, a proof).
+  await checkCircuitArtifacts(
+    { ...upload, vkey, inputSignals: signals.inputSignals },
+    upload.sampleInput === undefined ? {} : { sampleInput: upload.sampleInput },
+  );
 
+  if (upload.requesterId !== undefined && upload.builtin !== true) {
+    // Checked before anything is stored: only a circuit not yet on-chain costs the operator gas.
+    const { circuitId } = await hashArtifacts(upload);
+    const existing = await deps.prisma.circuit.findUnique({ where: { id: circuitId } });
+    if (existing?.registeredAt == null) await assertCircuitRegistrationAllowed(deps, upload.requesterId);
+  }
   const stored = await storeArtifacts(
     { wasmPath: upload.wasmPath, zkeyPath: upload.zkeyPath, vkeyPath: upload.vkeyPath },
     artifactsDir,
@@ -194,7 +204,7 @@ export async function registerCircuitArtifacts(
  * const { circuit } = await registerBuiltinCircuit(deps, operator, artifactsDir, 'mnist');
  */
 export async function registerBuiltinCircuit(
-  deps: Pick<MarketDeps, 'prisma' | 'publicClient' | 'deployment' | 'now'>,
+  deps: Pick<MarketDeps, 'prisma' | 'publicClient' | 'deployment' | 'now' | 'config'>,
   operator: OperatorWallet,
   artifactsDir: string,
   id: string,

@@ -31,6 +31,7 @@ export {
   registerBuiltinCircuit,
   registerCircuitArtifacts,
 } from './circuitsRegister.ts';
+export { assertCircuitRegistrationAllowed, parseSampleInput } from './circuitsValidate.ts';
 export {
   channels,
   type JobEvent,

@@ -7,8 +7,9 @@ import {
   jobRequestDigest,
   jobRequestTypes,
   marketDomain,
+  recoverTypedDataSigner,
 } from '@tender/sdk';
-import { type Address, type Hex, recoverTypedDataAddress } from 'viem';
+import type { Address, Hex } from 'viem';
 import { loadCircuit } from './circuits.ts';
 import { expectedPublicSignals } from './jobsInput.ts';
 import { loadJobView, toJobView } from './jobsView.ts';
@@ -167,26 +168,19 @@ export async function submitJob(
     deadline: BigInt(input.deadline),
     nonce: input.nonce,
   };
-  let signer: Address | undefined;
-  try {
-    signer = await recoverTypedDataAddress({
-      domain,
-      types: jobRequestTypes,
-      primaryType: 'JobRequest',
-      message: request,
-      signature: input.requestSignature,
-    });
-  } catch {
-    signer = undefined;
-  }
-  if (signer === undefined || signer.toLowerCase() !== requester.address.toLowerCase()) {
+  // Tender's one signature rule (low-s, 65 bytes, v 27/28): what the api takes, the contract takes.
+  const signer = await recoverTypedDataSigner(
+    { domain, types: jobRequestTypes, primaryType: 'JobRequest', message: request },
+    input.requestSignature,
+  );
+  if (signer === null || signer.toLowerCase() !== requester.address.toLowerCase()) {
     throw new TenderError(
       'TENDER_SIGNATURE_INVALID',
       'requestSignature is not the requester’s signature of this JobRequest',
       {
         details: {
           expectedSigner: requester.address,
-          ...(signer === undefined ? {} : { signer: signer.toLowerCase() }),
+          ...(signer === null ? {} : { signer: signer.toLowerCase() }),
         },
       },
     );

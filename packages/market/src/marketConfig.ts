@@ -12,6 +12,8 @@ export interface MarketConfig {
   batchSize: number;
   /** ...or when the oldest proven job has waited this long (ms). */
   batchMaxAgeMs: number;
+  /** Most circuits one requester may have registered on-chain (operator-paid gas) per 24 h. */
+  circuitRegistrationsPerDay: number;
 }
 
 /** The local defaults of {@link MarketConfig}. */
@@ -22,4 +24,5 @@ export const defaultMarketConfig: MarketConfig = {
   maxRounds: 20,
   batchSize: 32,
   batchMaxAgeMs: 30_000,
+  circuitRegistrationsPerDay: 10,
 };

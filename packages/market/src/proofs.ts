@@ -1,6 +1,7 @@
 import { proofSubmissionDigest, proofSubmissionTypes, tenderDomain } from '@tender/chain';
 import { TenderError, transitionAssignment } from '@tender/core';
 import type { Prisma } from '@tender/db';
+import { recoverTypedDataSigner } from '@tender/sdk';
 import {
   type Groth16Proof,
   proofHash,
@@ -8,7 +9,7 @@ import {
   toPublicSignals,
   toSolidityProof,
 } from '@tender/zk';
-import { getAddress, type Hex, isAddress, recoverTypedDataAddress } from 'viem';
+import { getAddress, type Hex, isAddress } from 'viem';
 import { chainJobIdOf } from './auctionsPolicy.ts';
 import { wakeForFreeSlots } from './auctionsWake.ts';
 import type { MarketDeps } from './marketDeps.ts';
@@ -104,13 +105,10 @@ export async function submitProof(deps: MarketDeps, input: SubmitProofInput): Pr
     publicSignalsHash: hashes.publicSignalsHash,
     prover,
   };
-  const signer = await recoverTypedDataAddress({
-    domain,
-    types: proofSubmissionTypes,
-    primaryType: 'ProofSubmission',
-    message: submission,
-    signature: input.signature,
-  }).catch(() => null);
+  const signer = await recoverTypedDataSigner(
+    { domain, types: proofSubmissionTypes, primaryType: 'ProofSubmission', message: submission },
+    input.signature,
+  );
   if (signer === null || signer !== prover) {
     throw new TenderError('TENDER_SIGNATURE_INVALID', 'the proof submission is not signed by the prover', {
       details: { jobId: job.id, prover: prover.toLowerCase() },

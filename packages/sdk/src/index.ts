@@ -61,3 +61,11 @@ export {
   type RequesterView,
   terminalJobStatuses,
 } from './requesterTypes.ts';
+export {
+  recoverMessageSigner,
+  recoverSigner,
+  recoverTypedDataSigner,
+  SECP256K1_N,
+  type SignatureRuleViolation,
+  signatureRuleViolation,
+} from './signatureRule.ts';

@@ -29,6 +29,12 @@ export {
   vkeyHash,
 } from './calldata.ts';
 export { type SetupOptions, type SetupResult, setupGroth16 } from './ceremony.ts';
+export {
+  type ArtifactCheckReport,
+  type CircuitArtifactFiles,
+  checkCircuitArtifacts,
+} from './checkArtifacts.ts';
+export { zeroInput } from './checkArtifactsThread.ts';
 export { checkInput, type NormalizedInput } from './checkInput.ts';
 export { type CircuitSignals, readCircuitSignals } from './circuitSignals.ts';
 export { type CompiledCircuit, type CompileOptions, compileCircuit } from './compile.ts';

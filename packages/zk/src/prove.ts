@@ -185,6 +185,38 @@ export class Prover {
   }
 
   /**
+   * Like {@link Prover.prove} for artifacts that are not registered yet: in a
+   * worker thread, checks them completely first (`checkArtifactsInThread`:
+   * zkey and r1cs structure, zkey against r1cs, witness of `input` against
+   * every constraint), then proves. Nothing is cached. Throws
+   * `TENDER_ARTIFACT_INVALID` naming the artifact and the check. Used by
+   * `checkCircuitArtifacts`.
+   */
+  async proveChecked(
+    circuit: Required<ProvableCircuit> & { r1csPath: string },
+    input: CircuitInput,
+    callerInput: boolean,
+  ): Promise<ProveResult> {
+    if (this.#closed) throw new TenderError('TENDER_PROVER_CLOSED', 'prover is closed');
+    const reply = await this.#send(this.#pick(), {
+      id: this.#nextId++,
+      type: 'check',
+      wasmPath: circuit.wasmPath,
+      zkeyPath: circuit.zkeyPath,
+      r1csPath: circuit.r1csPath,
+      inputSignals: circuit.inputSignals,
+      singleThreadCurve: this.#singleThreadCurve,
+      input,
+      callerInput,
+    });
+    if (!reply.ok) {
+      throw new TenderError(reply.error.code, reply.error.message, { details: reply.error.details });
+    }
+    if (!('result' in reply)) throw new TenderError('TENDER_INTERNAL', 'unexpected prover worker reply');
+    return reply.result;
+  }
+
+  /**
    * Lets queued proofs finish, terminates snarkjs's BN254 curve workers in
    * every thread, then ends the threads (terminating any that do not exit
    * within `closeTimeoutMs`). Idempotent.

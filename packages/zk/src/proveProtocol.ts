@@ -25,6 +25,17 @@ export type WorkerRequest =
       singleThreadCurve: boolean;
       input: CircuitInput;
     }
+  | {
+      id: number;
+      type: 'check';
+      wasmPath: string;
+      zkeyPath: string;
+      r1csPath: string;
+      inputSignals: readonly InputSignal[];
+      singleThreadCurve: boolean;
+      input: CircuitInput;
+      callerInput: boolean;
+    }
   | { id: number; type: 'warm'; singleThreadCurve: boolean }
   | { id: number; type: 'close' };
 

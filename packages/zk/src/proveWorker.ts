@@ -6,6 +6,7 @@ import { parentPort } from 'node:worker_threads';
 import { isTenderError } from '@tender/core';
 import { buildBn128 } from 'ffjavascript';
 import { groth16 } from 'snarkjs';
+import { checkArtifactsInThread } from './checkArtifactsThread.ts';
 import { inputSignalsBesideWasm } from './circuitSignals.ts';
 import type { WorkerReply, WorkerRequest } from './proveProtocol.ts';
 import type { InputSignal } from './types.ts';
@@ -59,9 +60,17 @@ async function handle(msg: WorkerRequest): Promise<WorkerReply> {
       return { id: msg.id, ok: true, warm: true };
     }
     if (msg.singleThreadCurve) await useSingleThreadCurve();
-    const { calc, zkey } = await load(msg.wasmPath, msg.zkeyPath, msg.inputSignals);
+    let zkey: Uint8Array;
+    let wtns: Uint8Array;
     const t0 = performance.now();
-    const wtns = calc.calculateWtns(msg.input);
+    if (msg.type === 'check') {
+      // An unregistered upload: checked completely, never cached.
+      ({ zkey, wtns } = await checkArtifactsInThread(msg, msg.input, msg.callerInput));
+    } else {
+      const loaded = await load(msg.wasmPath, msg.zkeyPath, msg.inputSignals);
+      zkey = loaded.zkey;
+      wtns = loaded.calc.calculateWtns(msg.input);
+    }
     const t1 = performance.now();
     const { proof, publicSignals } = await groth16.prove(
       { type: 'mem', data: zkey },

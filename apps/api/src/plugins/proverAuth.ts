@@ -1,7 +1,8 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { TenderError } from '@tender/core';
+import { recoverMessageSigner } from '@tender/sdk';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { type Address, getAddress, type Hex, verifyMessage } from 'viem';
+import { type Address, getAddress, type Hex } from 'viem';
 import { generateSiweNonce, parseSiweMessage, validateSiweMessage } from 'viem/siwe';
 import type { ApiContext } from '../context.ts';
 
@@ -69,10 +70,8 @@ export async function verifySiweSignIn(
     unauthorized('expired', 'sign-in message is expired, not yet valid or malformed');
   }
   const address = getAddress(fields.address!);
-  const valid = await verifyMessage({ address, message: input.message, signature: input.signature }).catch(
-    () => false,
-  );
-  if (!valid) {
+  // The same signature rule as every other signature the api takes (low-s, 65 bytes, v 27/28).
+  if ((await recoverMessageSigner(input.message, input.signature)) !== address) {
     throw new TenderError('TENDER_SIGNATURE_INVALID', 'sign-in message is not signed by its address');
   }
   if ((await ctx.redis.del(nonceKey(ctx, fields.nonce!))) !== 1) {

@@ -132,6 +132,30 @@ describe('POST /v1/circuits', () => {
     expect((await problemOf(garbage)).details.kind).toBe('zkey');
   });
 
+  it('refuses a zkey cut to half its length with 422 naming the artifact and the check, registering nothing', async () => {
+    const zkey = await readFile(tiny.zkeyPath);
+    const res = await upload(await tinyForm({ zkey: new Blob([zkey.subarray(0, zkey.length >> 1)]) }));
+    expect(res.status).toBe(422);
+    expect(res.headers.get('content-type')).toContain('application/problem+json');
+    expect(await res.json()).toMatchObject({
+      code: 'TENDER_ARTIFACT_INVALID',
+      details: { kind: 'zkey', check: 'structure' },
+    });
+    const badSample = await upload(await tinyForm({ sampleInput: '{"pixels": [1, 2]}' }));
+    expect(badSample.status).toBe(422);
+    expect((await problemOf(badSample)).details).toMatchObject({ kind: 'sampleInput', check: 'witness' });
+    const notJson = await upload(await tinyForm({ sampleInput: 'pixels' }));
+    expect((await problemOf(notJson)).details).toMatchObject({ kind: 'sampleInput', check: 'parse' });
+    expect(await h.deps.prisma.circuit.count()).toBe(0);
+    const logs = await h.deps.publicClient.getContractEvents({
+      address: h.deployment.addresses.registry,
+      abi: circuitRegistryAbi,
+      eventName: 'CircuitRegistered',
+      fromBlock: h.deployment.blockNumber,
+    });
+    expect(logs).toHaveLength(0);
+  });
+
   it('refuses an artifact over its size limit with 413', async () => {
     const small = await buildApp({ checks: {} });
     await circuitRoutesWith({ ...defaultCircuitUploadLimits, wasm: 1024 })(small, ctx);

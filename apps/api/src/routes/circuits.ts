@@ -10,6 +10,7 @@ import {
   circuitArtifact,
   getCircuitView,
   listCircuits,
+  parseSampleInput,
   registerBuiltinCircuit,
   registerCircuitArtifacts,
 } from '@tender/market';
@@ -226,6 +227,7 @@ async function receiveUpload(
         throw fieldError('modelCard', 'must be a JSON object');
       }
     }
+    const sampleInput = parseSampleInput(fields.sampleInput);
     const result = await registerCircuitArtifacts(ctx.market, ctx.operator, ctx.artifactsDir, {
       name,
       wasmPath: files.wasm as string,
@@ -235,6 +237,7 @@ async function receiveUpload(
       symPath: files.sym as string,
       requesterId: requesterOf(request).requesterId,
       ...(modelCard === undefined ? {} : { modelCard }),
+      ...(sampleInput === undefined ? {} : { sampleInput }),
     });
     return reply.code(result.created ? 201 : 200).send(result.circuit);
   } finally {
@@ -303,9 +306,13 @@ export function circuitRoutesWith(
             tags: ['circuits'],
             summary: 'Register a circuit: multipart upload, or JSON { builtin } for a circuit Tender ships',
             description:
-              'multipart/form-data: files wasm, zkey, vkey, r1cs, sym; fields name, modelCard (JSON). ' +
-              'The vkey must be the key inside the zkey; artifacts are stored by sha256 and the ' +
-              'verification key is registered on-chain.',
+              'multipart/form-data: files wasm, zkey, vkey, r1cs, sym; fields name, modelCard (JSON), ' +
+              'sampleInput (JSON, default all zeros). Every artifact is checked before anything is stored: ' +
+              'zkey and r1cs parse completely, the zkey was set up for the r1cs, the wasm computes a ' +
+              'witness of sampleInput that satisfies the r1cs, the vkey is the zkey’s, and a proof made ' +
+              'now verifies (422 naming details.kind and details.check). Artifacts are stored by sha256 ' +
+              'and the verification key is registered on-chain, at most CIRCUIT_REGISTRATIONS_PER_DAY ' +
+              'new circuits per requester per 24 h (429).',
             consumes: ['multipart/form-data', 'application/json'],
             body: {
               content: {
@@ -333,6 +340,7 @@ export function circuitRoutesWith(
               401: problem,
               413: problem,
               422: problem,
+              429: problem,
             },
           },
         },

@@ -14,10 +14,21 @@ import {
   subscribeEvents,
 } from '@tender/market';
 import { createMarketHarness, type MarketHarness } from '@tender/market/testing';
-import { inputHashOf, marketDomain, signJobRequest } from '@tender/sdk';
+import { inputHashOf, marketDomain, SECP256K1_N, signJobRequest } from '@tender/sdk';
 import { SNARK_SCALAR_FIELD, terminateCurves } from '@tender/zk';
 import type { FastifyInstance } from 'fastify';
-import { createWalletClient, type Hex, http, type LocalAccount } from 'viem';
+import {
+  concatHex,
+  createWalletClient,
+  type Hex,
+  hexToBigInt,
+  http,
+  type LocalAccount,
+  numberToHex,
+  parseSignature,
+  serializeCompactSignature,
+  signatureToCompactSignature,
+} from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../app.ts';
@@ -177,6 +188,24 @@ describe('POST /v1/jobs', () => {
       const res = await post(body);
       expect(res.statusCode).toBe(401);
       expect(res.json().code).toBe('TENDER_SIGNATURE_INVALID');
+    }
+    expect(await h.deps.prisma.job.count()).toBe(0);
+  });
+
+  it('refuses the high-s twin, the v 0/1 form and the 64-byte form of a valid request signature (the contract refuses them)', async () => {
+    const body = await signedBody();
+    const { r, s, yParity } = parseSignature(body.requestSignature);
+    const highS = numberToHex(SECP256K1_N - hexToBigInt(s), { size: 32 });
+    const forms = {
+      highS: concatHex([r, highS, numberToHex(yParity === 0 ? 28 : 27, { size: 1 })]),
+      vZeroOne: concatHex([r, s, numberToHex(yParity ?? 0, { size: 1 })]),
+      compact: serializeCompactSignature(signatureToCompactSignature(parseSignature(body.requestSignature))),
+      trailing: concatHex([body.requestSignature, '0x00']),
+    };
+    for (const [form, requestSignature] of Object.entries(forms)) {
+      const res = await post({ ...body, requestSignature });
+      expect(res.statusCode, form).toBe(401);
+      expect(res.json().code, form).toBe('TENDER_SIGNATURE_INVALID');
     }
     expect(await h.deps.prisma.job.count()).toBe(0);
   });

@@ -23,7 +23,7 @@ export const contractsBuildInfo = {
       }
     }
   },
-  "sourcesSha256": "0xc0950bbc9abe37a56abed995a426752cb394c8635be5491be0c3def9d5e31c0b",
+  "sourcesSha256": "0x7a4d86b6af46f4af52b64082021e9736c7efa31572639f844594bcecf04236ca",
   "contracts": [
     "CircuitRegistry",
     "ReentrantReceiver",
