@@ -1,11 +1,16 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
+import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
+import {Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
+import {Address} from "@openzeppelin/contracts/utils/Address.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
+import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {ICircuitRegistry} from "./interfaces/ICircuitRegistry.sol";
 import {ITenderMarket} from "./interfaces/ITenderMarket.sol";
 import {ITenderStaking} from "./interfaces/ITenderStaking.sol";
 import {Groth16Batch} from "./libraries/Groth16Batch.sol";
-import {ReentrancyGuard} from "./libraries/ReentrancyGuard.sol";
 import {TenderStaking} from "./TenderStaking.sol";
 
 /// @title TenderMarket
@@ -15,19 +20,15 @@ import {TenderStaking} from "./TenderStaking.sol";
 /// Settlement calldata is a packed byte string (layout in contracts/README.md) parsed in assembly:
 /// calldata is the dominant per-proof cost after the pairing, so the encoding carries each field
 /// in its smallest width and refers to requesters, provers and keys through per-batch tables.
-contract TenderMarket is ITenderMarket, ReentrancyGuard {
+/// Ownership (two-step), the EIP-712 domain, ECDSA recovery outside the settlement hot path, the
+/// reentrancy lock and ETH transfers are OpenZeppelin's; only the assembly hot paths are by hand.
+contract TenderMarket is ITenderMarket, Ownable2Step, EIP712, ReentrancyGuardTransient {
     bytes32 private constant JOB_REQUEST_TYPEHASH = keccak256(
         "JobRequest(address requester,bytes32 circuitId,bytes32 inputHash,uint256 maxFee,uint64 deadline,uint256 nonce)"
     );
     bytes32 private constant PROOF_SUBMISSION_TYPEHASH = keccak256(
         "ProofSubmission(bytes32 jobId,bytes32 circuitId,bytes32 proofHash,bytes32 publicSignalsHash,address prover)"
     );
-    bytes32 private constant DOMAIN_TYPEHASH =
-        keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)");
-    bytes32 private constant NAME_HASH = keccak256("Tender");
-    bytes32 private constant VERSION_HASH = keccak256("1");
-    /// @dev secp256k1 order / 2: larger `s` values are malleable twins and are rejected.
-    uint256 private constant HALF_ORDER = 0x7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0;
     uint256 private constant BPS = 10_000;
 
     /// @dev Settlement item: u8 requester index, u8 prover index, bytes32 inputHash, u96 maxFee,
@@ -42,8 +43,6 @@ contract TenderMarket is ITenderMarket, ReentrancyGuard {
     ITenderStaking private immutable _staking;
     address private immutable _treasury;
     uint256 private immutable _deployedAtBlock;
-    uint256 private immutable _cachedChainId;
-    bytes32 private immutable _cachedDomainSeparator;
     uint16 private immutable _feeBps;
     uint16 private immutable _slashBps;
     uint16 private immutable _challengerShareBps;
@@ -51,7 +50,6 @@ contract TenderMarket is ITenderMarket, ReentrancyGuard {
     uint64 private immutable _unstakeDelay;
     uint256 private immutable _minimumStake;
 
-    address private _owner;
     mapping(address account => bool) private _operators;
     mapping(address account => uint256) private _balances;
     mapping(address requester => mapping(uint256 wordPos => uint256)) private _nonceBitmaps;
@@ -69,15 +67,17 @@ contract TenderMarket is ITenderMarket, ReentrancyGuard {
     /// stays valid; reading it here (one slot) is cheaper than calling the registry every batch.
     mapping(bytes32 circuitId => bytes32) private _confirmedKeys;
 
-    constructor(address owner_, address treasury_, ICircuitRegistry registry_, MarketParams memory params_) {
-        if (owner_ == address(0) || treasury_ == address(0) || address(registry_) == address(0)) {
+    constructor(address owner_, address treasury_, ICircuitRegistry registry_, MarketParams memory params_)
+        Ownable(owner_)
+        EIP712("Tender", "1")
+    {
+        if (treasury_ == address(0) || address(registry_) == address(0)) {
             revert ZeroAddress();
         }
         if (params_.feeBps > BPS) revert InvalidBps(params_.feeBps);
         if (params_.slashBps > BPS) revert InvalidBps(params_.slashBps);
         uint256 shares = uint256(params_.challengerShareBps) + params_.requesterShareBps;
         if (shares > BPS) revert InvalidBps(shares);
-        _owner = owner_;
         _treasury = treasury_;
         _registry = registry_;
         _deployedAtBlock = block.number;
@@ -87,15 +87,7 @@ contract TenderMarket is ITenderMarket, ReentrancyGuard {
         _requesterShareBps = params_.requesterShareBps;
         _unstakeDelay = params_.unstakeDelay;
         _minimumStake = params_.minimumStake;
-        _cachedChainId = block.chainid;
-        _cachedDomainSeparator = _buildDomainSeparator();
         _staking = new TenderStaking(params_.minimumStake, params_.unstakeDelay);
-        emit OwnershipTransferred(address(0), owner_);
-    }
-
-    modifier onlyOwner() {
-        if (msg.sender != _owner) revert NotOwner(msg.sender);
-        _;
     }
 
     modifier onlyOperator() {
@@ -135,8 +127,7 @@ contract TenderMarket is ITenderMarket, ReentrancyGuard {
         if (amount > balance) revert InsufficientBalance(msg.sender, balance, amount);
         _balances[msg.sender] = balance - amount;
         emit Withdrawn(msg.sender, amount);
-        (bool ok,) = msg.sender.call{value: amount}("");
-        if (!ok) revert TransferFailed(msg.sender, amount);
+        Address.sendValue(payable(msg.sender), amount);
     }
 
     /// @inheritdoc ITenderMarket
@@ -337,7 +328,7 @@ contract TenderMarket is ITenderMarket, ReentrancyGuard {
         owed = new uint256[](nRequesters);
         earned = new uint256[](nProvers);
         leaves = new bytes32[](nItems);
-        bytes32 domain = _domainSeparator();
+        bytes32 domain = _domainSeparatorV4();
         bytes32 typehash = JOB_REQUEST_TYPEHASH;
         assembly ("memory-safe") {
             // Cold paths (reverts and nonce-word switches) live in functions; the hot path is inline.
@@ -518,7 +509,7 @@ contract TenderMarket is ITenderMarket, ReentrancyGuard {
         uint256[] calldata publicSignals,
         ICircuitRegistry.VerifyingKey calldata vk
     ) external nonReentrant returns (uint256 slashed) {
-        bytes32 jobId = _hashTyped(_requestStructHash(request));
+        bytes32 jobId = _hashTypedDataV4(_requestStructHash(request));
         if (submission.jobId != jobId) revert JobMismatch(submission.jobId, jobId);
         bytes32 circuitId = request.circuitId;
         if (submission.circuitId != circuitId) revert CircuitMismatch(circuitId, submission.circuitId);
@@ -533,7 +524,7 @@ contract TenderMarket is ITenderMarket, ReentrancyGuard {
             revert PublicSignalsHashMismatch(submission.publicSignalsHash, signalsHash);
         }
         address prover = submission.prover;
-        address signer = _recover(_hashTyped(_submissionStructHash(submission)), proverSignature);
+        address signer = _recover(_hashTypedDataV4(_submissionStructHash(submission)), proverSignature);
         if (signer == address(0) || signer != prover) revert InvalidProverSignature(prover);
         bytes32 key = keccak256(abi.encode(jobId, prover));
         if (_slashed[key]) revert AlreadySlashed(jobId, prover);
@@ -649,12 +640,12 @@ contract TenderMarket is ITenderMarket, ReentrancyGuard {
 
     /// @inheritdoc ITenderMarket
     function jobIdOf(JobRequest calldata request) external view returns (bytes32) {
-        return _hashTyped(_requestStructHash(request));
+        return _hashTypedDataV4(_requestStructHash(request));
     }
 
     /// @inheritdoc ITenderMarket
     function submissionDigest(ProofSubmission calldata submission) external view returns (bytes32) {
-        return _hashTyped(_submissionStructHash(submission));
+        return _hashTypedDataV4(_submissionStructHash(submission));
     }
 
     /// @inheritdoc ITenderMarket
@@ -685,46 +676,14 @@ contract TenderMarket is ITenderMarket, ReentrancyGuard {
         );
     }
 
-    function _hashTyped(bytes32 structHash) private view returns (bytes32 digest) {
-        bytes32 domain = _domainSeparator();
-        assembly ("memory-safe") {
-            let m := mload(0x40)
-            mstore(m, 0x1901000000000000000000000000000000000000000000000000000000000000)
-            mstore(add(m, 0x02), domain)
-            mstore(add(m, 0x22), structHash)
-            digest := keccak256(m, 0x42)
-        }
-    }
-
-    /// @dev ecrecover for 65-byte (r, s, v) and 64-byte EIP-2098 signatures; 0 for anything
-    /// malformed or malleable (high s).
-    function _recover(bytes32 digest, bytes calldata signature) private view returns (address signer) {
-        bytes32 r;
-        uint256 s;
-        uint256 v;
-        if (signature.length == 65) {
-            r = bytes32(signature[0:32]);
-            s = uint256(bytes32(signature[32:64]));
-            v = uint8(signature[64]);
-            if (v < 27) v += 27;
-        } else if (signature.length == 64) {
-            r = bytes32(signature[0:32]);
-            uint256 vs = uint256(bytes32(signature[32:64]));
-            s = vs & ((1 << 255) - 1);
-            v = 27 + (vs >> 255);
+    /// @dev OpenZeppelin ECDSA for 65-byte (r, s, v) and 64-byte EIP-2098 signatures; 0 for
+    /// anything malformed or malleable (high s, v other than 27/28).
+    function _recover(bytes32 digest, bytes calldata signature) private pure returns (address signer) {
+        if (signature.length == 64) {
+            (signer,,) = ECDSA.tryRecover(digest, bytes32(signature[0:32]), bytes32(signature[32:64]));
         } else {
-            return address(0);
+            (signer,,) = ECDSA.tryRecoverCalldata(digest, signature);
         }
-        if (s > HALF_ORDER || (v != 27 && v != 28)) return address(0);
-        return ecrecover(digest, uint8(v), r, bytes32(s));
-    }
-
-    function _domainSeparator() private view returns (bytes32) {
-        return block.chainid == _cachedChainId ? _cachedDomainSeparator : _buildDomainSeparator();
-    }
-
-    function _buildDomainSeparator() private view returns (bytes32) {
-        return keccak256(abi.encode(DOMAIN_TYPEHASH, NAME_HASH, VERSION_HASH, block.chainid, address(this)));
     }
 
     // ---------------------------------------------------------------- roles and configuration
@@ -742,19 +701,6 @@ contract TenderMarket is ITenderMarket, ReentrancyGuard {
         if (operator == address(0)) revert ZeroAddress();
         _operators[operator] = enabled;
         emit OperatorSet(operator, enabled);
-    }
-
-    /// @inheritdoc ITenderMarket
-    function transferOwnership(address newOwner) external onlyOwner {
-        if (newOwner == address(0)) revert ZeroAddress();
-        address previous = _owner;
-        _owner = newOwner;
-        emit OwnershipTransferred(previous, newOwner);
-    }
-
-    /// @inheritdoc ITenderMarket
-    function owner() external view returns (address) {
-        return _owner;
     }
 
     /// @inheritdoc ITenderMarket
@@ -796,24 +742,7 @@ contract TenderMarket is ITenderMarket, ReentrancyGuard {
 
     /// @inheritdoc ITenderMarket
     function domainSeparator() external view returns (bytes32) {
-        return _domainSeparator();
-    }
-
-    /// @inheritdoc ITenderMarket
-    function eip712Domain()
-        external
-        view
-        returns (
-            bytes1 fields,
-            string memory name,
-            string memory version,
-            uint256 chainId,
-            address verifyingContract,
-            bytes32 salt,
-            uint256[] memory extensions
-        )
-    {
-        return (hex"0f", "Tender", "1", block.chainid, address(this), bytes32(0), new uint256[](0));
+        return _domainSeparatorV4();
     }
 
     // ---------------------------------------------------------------- calldata readers

@@ -8,7 +8,9 @@ import {ITenderStaking} from "./ITenderStaking.sol";
 /// @notice Requester escrow, batch settlement of Groth16 proofs with one randomized pairing check,
 /// per-batch result roots, and slashing of provers who signed invalid proofs.
 /// @dev EIP-712 domain: name "Tender", version "1", the chain id, verifyingContract = this market.
-/// A job's id is the EIP-712 digest of its `JobRequest` (see `jobIdOf`).
+/// A job's id is the EIP-712 digest of its `JobRequest` (see `jobIdOf`). Ownership (`owner`,
+/// two-step `transferOwnership`/`acceptOwnership`) and EIP-5267 `eip712Domain` come from
+/// OpenZeppelin's `Ownable2Step` and `EIP712`.
 interface ITenderMarket {
     /// @notice A requester's signed request (EIP-712 type
     /// `JobRequest(address requester,bytes32 circuitId,bytes32 inputHash,uint256 maxFee,uint64 deadline,uint256 nonce)`).
@@ -64,8 +66,6 @@ interface ITenderMarket {
     error ZeroAddress();
     /// @notice A basis-point parameter is above 10,000 (or two shares add up to more).
     error InvalidBps(uint256 value);
-    /// @notice The caller is not the owner.
-    error NotOwner(address caller);
     /// @notice The caller is not an operator.
     error NotOperator(address caller);
     /// @notice Two arrays that go together differ in length.
@@ -74,8 +74,6 @@ interface ITenderMarket {
     error UnexpectedEther(address sender);
     /// @notice An account's balance is too small for a withdrawal or a batch's charges.
     error InsufficientBalance(address account, uint256 balance, uint256 needed);
-    /// @notice Sending ETH failed.
-    error TransferFailed(address to, uint256 amount);
     /// @notice The batch encoding is malformed at (or around) `offset` bytes into the batch.
     error MalformedBatch(uint256 offset);
     /// @notice The batch holds no items.
@@ -143,8 +141,6 @@ interface ITenderMarket {
     event NoncesInvalidated(address indexed requester, uint256 wordPos, uint256 mask);
     /// @notice An operator was enabled or disabled.
     event OperatorSet(address indexed operator, bool enabled);
-    /// @notice The owner changed.
-    event OwnershipTransferred(address indexed previousOwner, address indexed newOwner);
 
     // ---------------------------------------------------------------- escrow
 
@@ -256,12 +252,6 @@ interface ITenderMarket {
     /// @notice Enables or disables a settlement operator. Owner only.
     function setOperator(address operator, bool enabled) external;
 
-    /// @notice Hands the market to a new owner. Owner only.
-    function transferOwnership(address newOwner) external;
-
-    /// @notice The owner (manages operators).
-    function owner() external view returns (address);
-
     /// @notice Whether `account` may settle batches and set stake locks.
     function isOperator(address account) external view returns (bool);
 
@@ -282,18 +272,4 @@ interface ITenderMarket {
 
     /// @notice The EIP-712 domain separator.
     function domainSeparator() external view returns (bytes32);
-
-    /// @notice EIP-5267 domain description.
-    function eip712Domain()
-        external
-        view
-        returns (
-            bytes1 fields,
-            string memory name,
-            string memory version,
-            uint256 chainId,
-            address verifyingContract,
-            bytes32 salt,
-            uint256[] memory extensions
-        );
 }

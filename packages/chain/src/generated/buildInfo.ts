@@ -23,7 +23,7 @@ export const contractsBuildInfo = {
       }
     }
   },
-  "sourcesSha256": "0xc0950bbc9abe37a56abed995a426752cb394c8635be5491be0c3def9d5e31c0b",
+  "sourcesSha256": "0x4afc0cbaf92025f2f5732aa528bd545414c0fbc4c7d7410bec75a346b2e7600b",
   "contracts": [
     "CircuitRegistry",
     "ReentrantReceiver",
