@@ -23,6 +23,8 @@ runMain('api', async () => {
     sessionSecret: env.TENDER_SESSION_SECRET,
     publicUrl: env.TENDER_PUBLIC_URL ?? `http://localhost:${env.PORT}`,
     operatorToken: env.TENDER_OPERATOR_TOKEN,
+    // Jobs the requester's escrow cannot back are refused (402) rather than proven unpaid.
+    config: { escrowAdmission: true },
   });
   const app = await buildApp({ checks: infra.checks, context }, { logger: { level: env.LOG_LEVEL } });
   await app.listen({ port: env.PORT, host: env.HOST });

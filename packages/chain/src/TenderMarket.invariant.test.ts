@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { type Address, keccak256, stringToHex } from 'viem';
+import { type Address, createTestClient, http, keccak256, stringToHex } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toChainError } from './chainError.ts';
 import { tenderMarketAbi } from './generated/TenderMarket.ts';
@@ -10,7 +10,7 @@ import {
   proveFixtures,
 } from './proofFixtures.ts';
 import { registerCircuit } from './registerCircuit.ts';
-import { sendContractTx } from './sendContractTx.ts';
+import { type ChainClients, sendContractTx } from './sendContractTx.ts';
 import { settleBatch } from './settleBatch.ts';
 import { fixtureItem } from './settlementItems.ts';
 import { startTestMarket, type TestMarket } from './testMarket.ts';
@@ -33,6 +33,17 @@ beforeAll(async () => {
 afterAll(async () => {
   await t?.stop();
 });
+
+/** Requests a withdrawal, waits out the market's delay on anvil and completes it. */
+async function withdrawNow(c: ChainClients, amount: bigint): Promise<void> {
+  const m = { address: t.market, abi: tenderMarketAbi } as const;
+  await sendContractTx(c, { ...m, functionName: 'requestWithdrawal', args: [amount] });
+  const delay = await t.deployer.publicClient.readContract({ ...m, functionName: 'withdrawalDelay' });
+  const test = createTestClient({ mode: 'anvil', transport: http(t.anvil.rpcUrl) });
+  await test.increaseTime({ seconds: Number(delay) });
+  await test.mine({ blocks: 1 });
+  await sendContractTx(c, { ...m, functionName: 'completeWithdrawal', args: [] });
+}
 
 type Op =
   | { kind: 'deposit'; who: number; amount: bigint }
@@ -86,12 +97,7 @@ describe('escrow invariant', () => {
             model[o.who]! += o.amount;
           } else if (o.kind === 'withdraw') {
             const ok = model[o.who]! >= o.amount;
-            const r = await sendContractTx(clients[o.who]!, {
-              address: t.market,
-              abi: tenderMarketAbi,
-              functionName: 'withdraw',
-              args: [o.amount],
-            }).catch((e: unknown) => toChainError(e));
+            const r = await withdrawNow(clients[o.who]!, o.amount).catch((e: unknown) => toChainError(e));
             if (ok) model[o.who]! -= o.amount;
             else
               expect((r as unknown as { details: { errorName: string } }).details.errorName).toBe(

@@ -12,6 +12,12 @@ export interface MarketConfig {
   batchSize: number;
   /** ...or when the oldest proven job has waited this long (ms). */
   batchMaxAgeMs: number;
+  /**
+   * Admit a job only while the requester's on-chain escrow, minus its pending withdrawal and the
+   * maxFee + fee of its open jobs, covers the new job (`TENDER_INSUFFICIENT_ESCROW`). On in the api
+   * server; off by default so that tests and tools without escrow keep working.
+   */
+  escrowAdmission: boolean;
 }
 
 /** The local defaults of {@link MarketConfig}. */
@@ -22,4 +28,5 @@ export const defaultMarketConfig: MarketConfig = {
   maxRounds: 20,
   batchSize: 32,
   batchMaxAgeMs: 30_000,
+  escrowAdmission: false,
 };

@@ -23,7 +23,7 @@ export const contractsBuildInfo = {
       }
     }
   },
-  "sourcesSha256": "0x4afc0cbaf92025f2f5732aa528bd545414c0fbc4c7d7410bec75a346b2e7600b",
+  "sourcesSha256": "0x0cbd98157163b14d453c2dd231d4958bf5d6b49f1bb67e4736a6a3c175ba7a53",
   "contracts": [
     "CircuitRegistry",
     "ReentrantReceiver",
