@@ -338,7 +338,9 @@ interface ITenderMarket {
     /// @notice One 256-nonce word of a requester's nonce bitmap (bit `nonce & 255` of word `nonce >> 8`).
     function nonceBitmap(address requester, uint256 wordPos) external view returns (uint256);
 
-    /// @notice Marks the caller's nonces in `mask` of word `wordPos` as used (cancels unsettled requests).
+    /// @notice Marks the caller's nonces in `mask` of word `wordPos` as used (cancels unsettled
+    /// requests: batches refuse them). A prover already awarded a cancelled job may still settle
+    /// it once with `settleAwarded`, so a cancellation after the award does not leave it unpaid.
     function invalidateNonces(uint256 wordPos, uint256 mask) external;
 
     // ---------------------------------------------------------------- roles and configuration

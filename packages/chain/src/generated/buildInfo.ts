@@ -23,7 +23,7 @@ export const contractsBuildInfo = {
       }
     }
   },
-  "sourcesSha256": "0x0cbd98157163b14d453c2dd231d4958bf5d6b49f1bb67e4736a6a3c175ba7a53",
+  "sourcesSha256": "0xf816fe808c249053f3dc16ed57b16cf57c1dc86c982a6bc62b229ee580f49ab8",
   "contracts": [
     "CircuitRegistry",
     "ReentrantReceiver",
