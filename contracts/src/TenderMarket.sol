@@ -1,33 +1,48 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
+import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
+import {Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
+import {Address} from "@openzeppelin/contracts/utils/Address.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {ICircuitRegistry} from "./interfaces/ICircuitRegistry.sol";
 import {ITenderMarket} from "./interfaces/ITenderMarket.sol";
 import {ITenderStaking} from "./interfaces/ITenderStaking.sol";
 import {Groth16Batch} from "./libraries/Groth16Batch.sol";
-import {ReentrancyGuard} from "./libraries/ReentrancyGuard.sol";
 import {TenderStaking} from "./TenderStaking.sol";
 
 /// @title TenderMarket
+/// @dev Over 300 lines on purpose: the settlement hot path, its calldata readers and the failure
+/// paths that share its storage (self-settlement, missed-deadline claims, slashing) stay in one
+/// contract, so no external call or extra storage read sits on the per-proof path.
 /// @notice Escrow, batch settlement, results and slashing for the Tender prover market. The
 /// constructor creates the TenderStaking contract, so staking's market is fixed to this contract.
 /// @dev Invariant: the contract's ETH balance equals the sum of all `balanceOf` values.
 /// Settlement calldata is a packed byte string (layout in contracts/README.md) parsed in assembly:
 /// calldata is the dominant per-proof cost after the pairing, so the encoding carries each field
 /// in its smallest width and refers to requesters, provers and keys through per-batch tables.
-contract TenderMarket is ITenderMarket, ReentrancyGuard {
+/// Ownership (two-step), the EIP-712 domain, ECDSA recovery outside the settlement hot path, the
+/// reentrancy lock and ETH transfers are OpenZeppelin's; only the assembly hot paths are by hand.
+contract TenderMarket is ITenderMarket, Ownable2Step, EIP712, ReentrancyGuardTransient {
     bytes32 private constant JOB_REQUEST_TYPEHASH = keccak256(
         "JobRequest(address requester,bytes32 circuitId,bytes32 inputHash,uint256 maxFee,uint64 deadline,uint256 nonce)"
     );
     bytes32 private constant PROOF_SUBMISSION_TYPEHASH = keccak256(
         "ProofSubmission(bytes32 jobId,bytes32 circuitId,bytes32 proofHash,bytes32 publicSignalsHash,address prover)"
     );
-    bytes32 private constant DOMAIN_TYPEHASH =
-        keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)");
-    bytes32 private constant NAME_HASH = keccak256("Tender");
-    bytes32 private constant VERSION_HASH = keccak256("1");
-    /// @dev secp256k1 order / 2: larger `s` values are malleable twins and are rejected.
-    uint256 private constant HALF_ORDER = 0x7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0;
+    bytes32 private constant BID_TYPEHASH =
+        keccak256("Bid(bytes32 jobId,uint256 price,uint64 etaMs,uint64 expiresAt,address prover)");
+    bytes32 private constant AWARD_TYPEHASH = keccak256(
+        "Award(bytes32 jobId,address prover,uint256 price,uint256 collateral,uint64 proveBy,bytes32 publicSignalsHash)"
+    );
+    /// @notice Bounds of the withdrawal delay: it must outlast the longest job lifetime (the api
+    /// admits deadlines up to 7 days ahead) plus the settlement window, and stay bounded.
+    uint64 public constant MIN_WITHDRAWAL_DELAY = 1 hours;
+    uint64 public constant MAX_WITHDRAWAL_DELAY = 60 days;
+    uint64 private constant DEFAULT_WITHDRAWAL_DELAY = 8 days;
     uint256 private constant BPS = 10_000;
 
     /// @dev Settlement item: u8 requester index, u8 prover index, bytes32 inputHash, u96 maxFee,
@@ -42,8 +57,6 @@ contract TenderMarket is ITenderMarket, ReentrancyGuard {
     ITenderStaking private immutable _staking;
     address private immutable _treasury;
     uint256 private immutable _deployedAtBlock;
-    uint256 private immutable _cachedChainId;
-    bytes32 private immutable _cachedDomainSeparator;
     uint16 private immutable _feeBps;
     uint16 private immutable _slashBps;
     uint16 private immutable _challengerShareBps;
@@ -51,7 +64,6 @@ contract TenderMarket is ITenderMarket, ReentrancyGuard {
     uint64 private immutable _unstakeDelay;
     uint256 private immutable _minimumStake;
 
-    address private _owner;
     mapping(address account => bool) private _operators;
     mapping(address account => uint256) private _balances;
     mapping(address requester => mapping(uint256 wordPos => uint256)) private _nonceBitmaps;
@@ -69,15 +81,28 @@ contract TenderMarket is ITenderMarket, ReentrancyGuard {
     /// stays valid; reading it here (one slot) is cheaper than calling the registry every batch.
     mapping(bytes32 circuitId => bytes32) private _confirmedKeys;
 
-    constructor(address owner_, address treasury_, ICircuitRegistry registry_, MarketParams memory params_) {
-        if (owner_ == address(0) || treasury_ == address(0) || address(registry_) == address(0)) {
+    struct Withdrawal {
+        uint128 amount;
+        uint64 readyAt;
+    }
+
+    mapping(address account => Withdrawal) private _withdrawals;
+    uint64 private _withdrawalDelay;
+    /// @dev Nonce bits set by `invalidateNonces` on unsettled requests (a subset of the nonce
+    /// bitmap): a cancelled job is not "settled", so an awarded prover may still settle it itself.
+    mapping(address requester => mapping(uint256 wordPos => uint256)) private _cancelled;
+
+    constructor(address owner_, address treasury_, ICircuitRegistry registry_, MarketParams memory params_)
+        Ownable(owner_)
+        EIP712("Tender", "1")
+    {
+        if (treasury_ == address(0) || address(registry_) == address(0)) {
             revert ZeroAddress();
         }
         if (params_.feeBps > BPS) revert InvalidBps(params_.feeBps);
         if (params_.slashBps > BPS) revert InvalidBps(params_.slashBps);
         uint256 shares = uint256(params_.challengerShareBps) + params_.requesterShareBps;
         if (shares > BPS) revert InvalidBps(shares);
-        _owner = owner_;
         _treasury = treasury_;
         _registry = registry_;
         _deployedAtBlock = block.number;
@@ -87,15 +112,8 @@ contract TenderMarket is ITenderMarket, ReentrancyGuard {
         _requesterShareBps = params_.requesterShareBps;
         _unstakeDelay = params_.unstakeDelay;
         _minimumStake = params_.minimumStake;
-        _cachedChainId = block.chainid;
-        _cachedDomainSeparator = _buildDomainSeparator();
         _staking = new TenderStaking(params_.minimumStake, params_.unstakeDelay);
-        emit OwnershipTransferred(address(0), owner_);
-    }
-
-    modifier onlyOwner() {
-        if (msg.sender != _owner) revert NotOwner(msg.sender);
-        _;
+        _withdrawalDelay = DEFAULT_WITHDRAWAL_DELAY;
     }
 
     modifier onlyOperator() {
@@ -122,21 +140,57 @@ contract TenderMarket is ITenderMarket, ReentrancyGuard {
     }
 
     /// @inheritdoc ITenderMarket
-    function withdraw(uint256 amount) external nonReentrant {
+    function requestWithdrawal(uint256 amount) external {
         if (amount == 0) revert ZeroAmount();
-        uint256 balance = _balances[msg.sender];
-        if (msg.sender == _treasury) {
+        uint256 balance = _sweptBalance(msg.sender);
+        uint256 total = _withdrawals[msg.sender].amount + amount;
+        if (total > balance) revert InsufficientBalance(msg.sender, balance, total);
+        uint64 readyAt = uint64(block.timestamp) + _withdrawalDelay;
+        _withdrawals[msg.sender] = Withdrawal({amount: SafeCast.toUint128(total), readyAt: readyAt});
+        emit WithdrawalRequested(msg.sender, total, readyAt);
+    }
+
+    /// @inheritdoc ITenderMarket
+    function completeWithdrawal() external nonReentrant returns (uint256 amount) {
+        Withdrawal memory w = _withdrawals[msg.sender];
+        if (w.amount == 0 || block.timestamp < w.readyAt) revert WithdrawalNotReady(msg.sender, w.readyAt);
+        uint256 balance = _sweptBalance(msg.sender);
+        amount = w.amount < balance ? w.amount : balance;
+        delete _withdrawals[msg.sender];
+        _balances[msg.sender] = balance - amount;
+        emit Withdrawn(msg.sender, amount);
+        if (amount != 0) Address.sendValue(payable(msg.sender), amount);
+    }
+
+    /// @inheritdoc ITenderMarket
+    function pendingWithdrawal(address account) external view returns (uint256 amount, uint64 readyAt) {
+        Withdrawal memory w = _withdrawals[account];
+        return (w.amount, w.readyAt);
+    }
+
+    /// @inheritdoc ITenderMarket
+    function withdrawalDelay() external view returns (uint64) {
+        return _withdrawalDelay;
+    }
+
+    /// @inheritdoc ITenderMarket
+    function setWithdrawalDelay(uint64 delay) external onlyOwner {
+        if (delay < MIN_WITHDRAWAL_DELAY || delay > MAX_WITHDRAWAL_DELAY) revert InvalidWithdrawalDelay(delay);
+        _withdrawalDelay = delay;
+        emit WithdrawalDelaySet(delay);
+    }
+
+    /// @dev The account's balance, with the treasury's accrued fees moved into it first.
+    function _sweptBalance(address account) private returns (uint256 balance) {
+        balance = _balances[account];
+        if (account == _treasury) {
             uint256 accrued = _ledger.accruedFees;
             if (accrued != 0) {
                 balance += accrued;
+                _balances[account] = balance;
                 _ledger.accruedFees = 0;
             }
         }
-        if (amount > balance) revert InsufficientBalance(msg.sender, balance, amount);
-        _balances[msg.sender] = balance - amount;
-        emit Withdrawn(msg.sender, amount);
-        (bool ok,) = msg.sender.call{value: amount}("");
-        if (!ok) revert TransferFailed(msg.sender, amount);
     }
 
     /// @inheritdoc ITenderMarket
@@ -337,7 +391,7 @@ contract TenderMarket is ITenderMarket, ReentrancyGuard {
         owed = new uint256[](nRequesters);
         earned = new uint256[](nProvers);
         leaves = new bytes32[](nItems);
-        bytes32 domain = _domainSeparator();
+        bytes32 domain = _domainSeparatorV4();
         bytes32 typehash = JOB_REQUEST_TYPEHASH;
         assembly ("memory-safe") {
             // Cold paths (reverts and nonce-word switches) live in functions; the hot path is inline.
@@ -507,6 +561,127 @@ contract TenderMarket is ITenderMarket, ReentrancyGuard {
         }
     }
 
+    // ---------------------------------------------------------------- awards: self-settlement and missed deadlines
+
+    /// @inheritdoc ITenderMarket
+    function settleAwarded(
+        JobRequest calldata request,
+        bytes calldata requestSignature,
+        Award calldata award,
+        bytes calldata awardSignature,
+        Groth16Proof calldata proof,
+        uint256[] calldata publicSignals,
+        ICircuitRegistry.VerifyingKey calldata vk
+    ) external nonReentrant returns (uint256 batchId) {
+        bytes32 jobId = _hashTypedDataV4(_requestStructHash(request));
+        _checkAward(jobId, award, awardSignature);
+        if (block.timestamp <= award.proveBy || block.timestamp > request.deadline) {
+            revert OutsideWindow(jobId, award.proveBy, request.deadline);
+        }
+        uint256 price = award.price;
+        if (price > request.maxFee) revert PriceAboveMaxFee(jobId, price, request.maxFee);
+        address requester = request.requester;
+        if (requester == address(0) || _recover(jobId, requestSignature) != requester) {
+            revert InvalidRequestSignature(jobId, requester);
+        }
+        _checkRegisteredKey(request.circuitId, vk);
+        bytes32 signalsHash = keccak256(abi.encodePacked(publicSignals));
+        if (signalsHash != award.publicSignalsHash || !_verifySingle(vk, proof, publicSignals)) {
+            revert ProofNotAccepted(jobId);
+        }
+        _markSettled(requester, request.nonce);
+        uint256 fee = price * _feeBps / BPS;
+        uint256 balance = _balances[requester];
+        if (balance < price + fee) revert InsufficientBalance(requester, balance, price + fee);
+        _balances[requester] = balance - price - fee;
+        _balances[award.prover] += price;
+        Ledger memory ledger = _ledger;
+        batchId = uint256(ledger.batchCount) + 1;
+        _ledger = Ledger({batchCount: uint64(batchId), accruedFees: uint192(ledger.accruedFees + fee)});
+        _batchRoots[batchId] = keccak256(abi.encode(jobId, request.circuitId, signalsHash));
+        emit AwardSettled(batchId, jobId, award.prover, price, fee);
+    }
+
+    /// @inheritdoc ITenderMarket
+    function claimMissedDeadline(
+        JobRequest calldata request,
+        Award calldata award,
+        bytes calldata awardSignature,
+        Bid calldata bid,
+        bytes calldata bidSignature
+    ) external nonReentrant returns (uint256 credited) {
+        bytes32 jobId = _hashTypedDataV4(_requestStructHash(request));
+        _checkAward(jobId, award, awardSignature);
+        address prover = award.prover;
+        if (
+            bid.jobId != jobId || bid.prover != prover || bid.price < award.price
+                || _recover(_hashTypedDataV4(_bidStructHash(bid)), bidSignature) != prover
+        ) revert InvalidBid(jobId, prover);
+        if (block.timestamp <= request.deadline) revert OutsideWindow(jobId, request.deadline, type(uint256).max);
+        address requester = request.requester;
+        if (_isSettled(requester, request.nonce)) revert JobSettled(jobId);
+        bytes32 key = keccak256(abi.encode(jobId, prover, AWARD_TYPEHASH));
+        if (_slashed[key]) revert AlreadySlashed(jobId, prover);
+        (uint256 total,,,) = _staking.stakeInfo(prover);
+        uint256 cap = total * _slashBps / BPS;
+        uint256 amount = award.collateral < cap ? award.collateral : cap;
+        if (amount == 0) revert NothingToSlash(prover);
+        _slashed[key] = true;
+        credited = _staking.slash(prover, amount);
+        _balances[requester] += credited;
+        emit MissedDeadlineClaimed(jobId, prover, requester, credited);
+    }
+
+    /// @dev The award must be for `jobId` and signed by an operator.
+    function _checkAward(bytes32 jobId, Award calldata award, bytes calldata signature) private view {
+        bytes32 digest = _hashTypedDataV4(
+            keccak256(
+                abi.encode(
+                    AWARD_TYPEHASH,
+                    award.jobId,
+                    award.prover,
+                    award.price,
+                    award.collateral,
+                    award.proveBy,
+                    award.publicSignalsHash
+                )
+            )
+        );
+        if (award.jobId != jobId || !_operators[_recover(digest, signature)]) revert InvalidAward(jobId);
+    }
+
+    /// @dev Settled = the nonce bit is set and was not set by a cancellation.
+    function _isSettled(address requester, uint256 nonce) private view returns (bool) {
+        uint256 bit = 1 << (nonce & 0xff);
+        return _nonceBitmaps[requester][nonce >> 8] & bit != 0 && _cancelled[requester][nonce >> 8] & bit == 0;
+    }
+
+    /// @dev Marks an awarded job settled; a cancelled (not settled) nonce may still be settled once.
+    function _markSettled(address requester, uint256 nonce) private {
+        uint256 word = nonce >> 8;
+        uint256 bit = 1 << (nonce & 0xff);
+        uint256 used = _nonceBitmaps[requester][word];
+        if (used & bit == 0) {
+            _nonceBitmaps[requester][word] = used | bit;
+        } else {
+            uint256 cancelled = _cancelled[requester][word];
+            if (cancelled & bit == 0) revert NonceAlreadyUsed(requester, nonce);
+            _cancelled[requester][word] = cancelled & ~bit;
+        }
+    }
+
+    /// @dev The key in calldata must hash to the registry's.
+    function _checkRegisteredKey(bytes32 circuitId, ICircuitRegistry.VerifyingKey calldata vk) private view {
+        bytes32 registered = _registry.vkHashOf(circuitId);
+        if (registered == bytes32(0)) revert CircuitNotRegistered(circuitId);
+        bytes32 given = keccak256(abi.encode(vk.alpha1, vk.beta2, vk.gamma2, vk.delta2, vk.ic));
+        if (given != registered) revert VerificationKeyMismatch(circuitId, registered, given);
+    }
+
+    function _bidStructHash(Bid calldata b) private pure returns (bytes32) {
+        return keccak256(abi.encode(BID_TYPEHASH, b.jobId, b.price, b.etaMs, b.expiresAt, b.prover));
+    }
+
     // ---------------------------------------------------------------- slashing
 
     /// @inheritdoc ITenderMarket
@@ -518,14 +693,11 @@ contract TenderMarket is ITenderMarket, ReentrancyGuard {
         uint256[] calldata publicSignals,
         ICircuitRegistry.VerifyingKey calldata vk
     ) external nonReentrant returns (uint256 slashed) {
-        bytes32 jobId = _hashTyped(_requestStructHash(request));
+        bytes32 jobId = _hashTypedDataV4(_requestStructHash(request));
         if (submission.jobId != jobId) revert JobMismatch(submission.jobId, jobId);
         bytes32 circuitId = request.circuitId;
         if (submission.circuitId != circuitId) revert CircuitMismatch(circuitId, submission.circuitId);
-        bytes32 registered = _registry.vkHashOf(circuitId);
-        if (registered == bytes32(0)) revert CircuitNotRegistered(circuitId);
-        bytes32 given = keccak256(abi.encode(vk.alpha1, vk.beta2, vk.gamma2, vk.delta2, vk.ic));
-        if (given != registered) revert VerificationKeyMismatch(circuitId, registered, given);
+        _checkRegisteredKey(circuitId, vk);
         bytes32 proofHash = keccak256(abi.encode(proof.a, proof.b, proof.c));
         if (proofHash != submission.proofHash) revert ProofHashMismatch(submission.proofHash, proofHash);
         bytes32 signalsHash = keccak256(abi.encodePacked(publicSignals));
@@ -533,7 +705,7 @@ contract TenderMarket is ITenderMarket, ReentrancyGuard {
             revert PublicSignalsHashMismatch(submission.publicSignalsHash, signalsHash);
         }
         address prover = submission.prover;
-        address signer = _recover(_hashTyped(_submissionStructHash(submission)), proverSignature);
+        address signer = _recover(_hashTypedDataV4(_submissionStructHash(submission)), proverSignature);
         if (signer == address(0) || signer != prover) revert InvalidProverSignature(prover);
         bytes32 key = keccak256(abi.encode(jobId, prover));
         if (_slashed[key]) revert AlreadySlashed(jobId, prover);
@@ -649,12 +821,12 @@ contract TenderMarket is ITenderMarket, ReentrancyGuard {
 
     /// @inheritdoc ITenderMarket
     function jobIdOf(JobRequest calldata request) external view returns (bytes32) {
-        return _hashTyped(_requestStructHash(request));
+        return _hashTypedDataV4(_requestStructHash(request));
     }
 
     /// @inheritdoc ITenderMarket
     function submissionDigest(ProofSubmission calldata submission) external view returns (bytes32) {
-        return _hashTyped(_submissionStructHash(submission));
+        return _hashTypedDataV4(_submissionStructHash(submission));
     }
 
     /// @inheritdoc ITenderMarket
@@ -669,7 +841,10 @@ contract TenderMarket is ITenderMarket, ReentrancyGuard {
 
     /// @inheritdoc ITenderMarket
     function invalidateNonces(uint256 wordPos, uint256 mask) external {
-        _nonceBitmaps[msg.sender][wordPos] |= mask;
+        uint256 used = _nonceBitmaps[msg.sender][wordPos];
+        uint256 fresh = mask & ~used;
+        if (fresh != 0) _cancelled[msg.sender][wordPos] |= fresh;
+        _nonceBitmaps[msg.sender][wordPos] = used | mask;
         emit NoncesInvalidated(msg.sender, wordPos, mask);
     }
 
@@ -685,35 +860,11 @@ contract TenderMarket is ITenderMarket, ReentrancyGuard {
         );
     }
 
-    function _hashTyped(bytes32 structHash) private view returns (bytes32 digest) {
-        bytes32 domain = _domainSeparator();
-        assembly ("memory-safe") {
-            let m := mload(0x40)
-            mstore(m, 0x1901000000000000000000000000000000000000000000000000000000000000)
-            mstore(add(m, 0x02), domain)
-            mstore(add(m, 0x22), structHash)
-            digest := keccak256(m, 0x42)
-        }
-    }
-
-    /// @dev ecrecover under Tender's one signature rule (OpenZeppelin ECDSA's, and the api's
-    /// `signatureRuleViolation`): exactly 65 bytes (r, s, v), v 27 or 28, low s; 0 for anything
-    /// else (64-byte EIP-2098 and v 0/1 included).
-    function _recover(bytes32 digest, bytes calldata signature) private view returns (address signer) {
+    /// @dev OpenZeppelin ECDSA under Tender's one signature rule (the api's `signatureRuleViolation`):
+    /// exactly 65 bytes (r, s, v), v 27 or 28, low s; 0 for anything else (64-byte EIP-2098 included).
+    function _recover(bytes32 digest, bytes calldata signature) private pure returns (address signer) {
         if (signature.length != 65) return address(0);
-        bytes32 r = bytes32(signature[0:32]);
-        uint256 s = uint256(bytes32(signature[32:64]));
-        uint8 v = uint8(signature[64]);
-        if (s > HALF_ORDER || (v != 27 && v != 28)) return address(0);
-        return ecrecover(digest, v, r, bytes32(s));
-    }
-
-    function _domainSeparator() private view returns (bytes32) {
-        return block.chainid == _cachedChainId ? _cachedDomainSeparator : _buildDomainSeparator();
-    }
-
-    function _buildDomainSeparator() private view returns (bytes32) {
-        return keccak256(abi.encode(DOMAIN_TYPEHASH, NAME_HASH, VERSION_HASH, block.chainid, address(this)));
+        (signer,,) = ECDSA.tryRecoverCalldata(digest, signature);
     }
 
     // ---------------------------------------------------------------- roles and configuration
@@ -731,19 +882,6 @@ contract TenderMarket is ITenderMarket, ReentrancyGuard {
         if (operator == address(0)) revert ZeroAddress();
         _operators[operator] = enabled;
         emit OperatorSet(operator, enabled);
-    }
-
-    /// @inheritdoc ITenderMarket
-    function transferOwnership(address newOwner) external onlyOwner {
-        if (newOwner == address(0)) revert ZeroAddress();
-        address previous = _owner;
-        _owner = newOwner;
-        emit OwnershipTransferred(previous, newOwner);
-    }
-
-    /// @inheritdoc ITenderMarket
-    function owner() external view returns (address) {
-        return _owner;
     }
 
     /// @inheritdoc ITenderMarket
@@ -785,24 +923,7 @@ contract TenderMarket is ITenderMarket, ReentrancyGuard {
 
     /// @inheritdoc ITenderMarket
     function domainSeparator() external view returns (bytes32) {
-        return _domainSeparator();
-    }
-
-    /// @inheritdoc ITenderMarket
-    function eip712Domain()
-        external
-        view
-        returns (
-            bytes1 fields,
-            string memory name,
-            string memory version,
-            uint256 chainId,
-            address verifyingContract,
-            bytes32 salt,
-            uint256[] memory extensions
-        )
-    {
-        return (hex"0f", "Tender", "1", block.chainid, address(this), bytes32(0), new uint256[](0));
+        return _domainSeparatorV4();
     }
 
     // ---------------------------------------------------------------- calldata readers

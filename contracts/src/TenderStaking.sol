@@ -1,14 +1,18 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
+import {Address} from "@openzeppelin/contracts/utils/Address.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {ITenderStaking} from "./interfaces/ITenderStaking.sol";
-import {ReentrancyGuard} from "./libraries/ReentrancyGuard.sol";
 
 /// @title TenderStaking
 /// @notice Native-ETH prover stake for the Tender market. Deployed by the market's constructor,
 /// so `market` is the deployer and never changes.
 /// @dev Invariant: the contract's ETH balance equals the sum of every prover's `total`.
-contract TenderStaking is ITenderStaking, ReentrancyGuard {
+contract TenderStaking is ITenderStaking, ReentrancyGuardTransient {
+    using SafeCast for uint256;
+
     struct Stake {
         uint128 total;
         uint128 pending;
@@ -40,7 +44,7 @@ contract TenderStaking is ITenderStaking, ReentrancyGuard {
         uint256 total = s.total + msg.value;
         uint256 active = total - s.pending;
         if (active < _minimumStake) revert StakeBelowMinimum(msg.sender, active, _minimumStake);
-        s.total = uint128(total);
+        s.total = total.toUint128();
         emit Staked(msg.sender, msg.value, total);
     }
 
@@ -57,7 +61,7 @@ contract TenderStaking is ITenderStaking, ReentrancyGuard {
         uint256 left = active - amount;
         if (left != 0 && left < _minimumStake) revert StakeBelowMinimum(msg.sender, left, _minimumStake);
         uint64 readyAt = uint64(block.timestamp) + _unstakeDelay;
-        s.pending = uint128(pending + amount);
+        s.pending = (pending + amount).toUint128();
         s.readyAt = readyAt;
         emit UnstakeRequested(msg.sender, amount, pending + amount, readyAt);
     }
@@ -72,16 +76,16 @@ contract TenderStaking is ITenderStaking, ReentrancyGuard {
         uint256 remaining = s.total - amount;
         uint256 locked = s.locked;
         if (remaining < locked) revert StakeLocked(msg.sender, remaining, locked);
-        s.total = uint128(remaining);
+        s.total = remaining.toUint128();
         s.pending = 0;
         s.readyAt = 0;
         emit StakeWithdrawn(msg.sender, amount);
-        _send(msg.sender, amount);
+        Address.sendValue(payable(msg.sender), amount);
     }
 
     /// @inheritdoc ITenderStaking
     function setLocked(address prover, uint256 amount) external onlyMarket {
-        _stakes[prover].locked = uint128(amount);
+        _stakes[prover].locked = amount.toUint128();
         emit StakeLockSet(prover, amount);
     }
 
@@ -91,10 +95,10 @@ contract TenderStaking is ITenderStaking, ReentrancyGuard {
         uint256 total = s.total;
         slashed = amount < total ? amount : total;
         uint256 remaining = total - slashed;
-        s.total = uint128(remaining);
-        if (s.pending > remaining) s.pending = uint128(remaining);
+        s.total = remaining.toUint128();
+        if (s.pending > remaining) s.pending = remaining.toUint128();
         emit StakeSlashed(prover, slashed, remaining);
-        if (slashed != 0) _send(_market, slashed);
+        if (slashed != 0) Address.sendValue(payable(_market), slashed);
     }
 
     /// @inheritdoc ITenderStaking
@@ -126,10 +130,5 @@ contract TenderStaking is ITenderStaking, ReentrancyGuard {
     {
         Stake storage s = _stakes[prover];
         return (s.total, s.pending, s.locked, s.readyAt);
-    }
-
-    function _send(address to, uint256 amount) private {
-        (bool ok,) = to.call{value: amount}("");
-        if (!ok) revert TransferFailed(to, amount);
     }
 }

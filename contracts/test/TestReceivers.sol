@@ -5,7 +5,8 @@ pragma solidity ^0.8.28;
 
 interface IMarketForTests {
     function deposit() external payable;
-    function withdraw(uint256 amount) external;
+    function requestWithdrawal(uint256 amount) external;
+    function completeWithdrawal() external returns (uint256);
 }
 
 interface IStakingForTests {
@@ -22,8 +23,12 @@ contract RejectingReceiver {
         market.deposit{value: msg.value}();
     }
 
-    function withdraw(IMarketForTests market, uint256 amount) external {
-        market.withdraw(amount);
+    function requestWithdrawal(IMarketForTests market, uint256 amount) external {
+        market.requestWithdrawal(amount);
+    }
+
+    function completeWithdrawal(IMarketForTests market) external {
+        market.completeWithdrawal();
     }
 
     function stake(IStakingForTests staking) external payable {
@@ -43,7 +48,7 @@ contract RejectingReceiver {
     }
 }
 
-/// @notice Re-enters `withdraw` / `withdrawStake` from its receive hook and records the revert
+/// @notice Re-enters `completeWithdrawal` / `withdrawStake` from its receive hook and records the revert
 /// selector it got back, then accepts the ETH.
 contract ReentrantReceiver {
     IMarketForTests private _market;
@@ -51,10 +56,14 @@ contract ReentrantReceiver {
     bytes4 public lastReentryError;
     uint256 public reentries;
 
-    function depositAndWithdraw(IMarketForTests market, uint256 amount) external payable {
+    function depositAndRequest(IMarketForTests market, uint256 amount) external payable {
         _market = market;
         market.deposit{value: msg.value}();
-        market.withdraw(amount);
+        market.requestWithdrawal(amount);
+    }
+
+    function completeWithdrawal() external {
+        _market.completeWithdrawal();
     }
 
     function stake(IStakingForTests staking) external payable {
@@ -73,7 +82,7 @@ contract ReentrantReceiver {
     receive() external payable {
         reentries += 1;
         if (address(_market) != address(0)) {
-            try _market.withdraw(1) {} catch (bytes memory reason) {
+            try _market.completeWithdrawal() {} catch (bytes memory reason) {
                 lastReentryError = bytes4(reason);
             }
         } else {

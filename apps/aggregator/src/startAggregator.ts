@@ -8,6 +8,7 @@ import {
   runSlasher,
   SettlementSender,
   type SlasherContext,
+  syncStakeLocks,
 } from '@tender/market';
 import type { Redis } from 'ioredis';
 import type { Account, Chain, Transport, WalletClient } from 'viem';
@@ -142,6 +143,15 @@ export async function startAggregator(deps: AggregatorDeps): Promise<Aggregator>
     deps.chainIntervalMs ?? 2_000,
     failed('slasher'),
   );
+  // Stake backing open assignments is locked on-chain (one setStakeLocks tx for every change).
+  const locking = periodic(
+    async () => {
+      const changed = await syncStakeLocks(market, sender);
+      if (changed > 0) logger.info('stake locks set', { provers: changed });
+    },
+    deps.chainIntervalMs ?? 2_000,
+    failed('stake locks'),
+  );
   const indexing =
     deps.indexer === false
       ? null
@@ -168,11 +178,18 @@ export async function startAggregator(deps: AggregatorDeps): Promise<Aggregator>
     async runOnce() {
       await batching.runNow();
       await slashing.runNow();
+      await locking.runNow();
       await indexing?.runNow();
     },
     close() {
       closing ??= (async () => {
-        await Promise.all([batching.stop(), slashing.stop(), indexing?.stop(), requeue.stop()]);
+        await Promise.all([
+          batching.stop(),
+          slashing.stop(),
+          locking.stop(),
+          indexing?.stop(),
+          requeue.stop(),
+        ]);
         await webhooks.close();
       })();
       return closing;

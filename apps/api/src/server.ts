@@ -24,7 +24,8 @@ runMain('api', async () => {
     publicUrl: env.TENDER_PUBLIC_URL ?? `http://localhost:${env.PORT}`,
     operatorToken: env.TENDER_OPERATOR_TOKEN,
     ptau: ceremonyPtau(env.TENDER_PTAU_FILE, env.TENDER_PTAU_SHA256),
-    config: { circuitRegistrationsPerDay: env.CIRCUIT_REGISTRATIONS_PER_DAY },
+    // Jobs the requester's escrow cannot back are refused (402) rather than proven unpaid.
+    config: { circuitRegistrationsPerDay: env.CIRCUIT_REGISTRATIONS_PER_DAY, escrowAdmission: true },
   });
   const app = await buildApp({ checks: infra.checks, context }, { logger: { level: env.LOG_LEVEL } });
   await app.listen({ port: env.PORT, host: env.HOST });

@@ -8,7 +8,9 @@ import {ITenderStaking} from "./ITenderStaking.sol";
 /// @notice Requester escrow, batch settlement of Groth16 proofs with one randomized pairing check,
 /// per-batch result roots, and slashing of provers who signed invalid proofs.
 /// @dev EIP-712 domain: name "Tender", version "1", the chain id, verifyingContract = this market.
-/// A job's id is the EIP-712 digest of its `JobRequest` (see `jobIdOf`).
+/// A job's id is the EIP-712 digest of its `JobRequest` (see `jobIdOf`). Ownership (`owner`,
+/// two-step `transferOwnership`/`acceptOwnership`) and EIP-5267 `eip712Domain` come from
+/// OpenZeppelin's `Ownable2Step` and `EIP712`.
 interface ITenderMarket {
     /// @notice A requester's signed request (EIP-712 type
     /// `JobRequest(address requester,bytes32 circuitId,bytes32 inputHash,uint256 maxFee,uint64 deadline,uint256 nonce)`).
@@ -30,6 +32,34 @@ interface ITenderMarket {
         bytes32 proofHash;
         bytes32 publicSignalsHash;
         address prover;
+    }
+
+    /// @notice A prover's sealed bid (EIP-712 type
+    /// `Bid(bytes32 jobId,uint256 price,uint64 etaMs,uint64 expiresAt,address prover)`): the prover's
+    /// consent to prove the job at `price`. Checked on-chain only in claims (see `claimMissedDeadline`).
+    struct Bid {
+        bytes32 jobId;
+        uint256 price;
+        uint64 etaMs;
+        uint64 expiresAt;
+        address prover;
+    }
+
+    /// @notice An operator's award of a job to a prover (EIP-712 type
+    /// `Award(bytes32 jobId,address prover,uint256 price,uint256 collateral,uint64 proveBy,bytes32 publicSignalsHash)`):
+    /// the prover's ticket to settle its own job (`settleAwarded`) and, with the prover's bid, the
+    /// requester's claim material when the prover misses (`claimMissedDeadline`).
+    struct Award {
+        bytes32 jobId;
+        address prover;
+        /// what the prover is paid (≤ the request's maxFee and ≤ the prover's bid)
+        uint256 price;
+        /// the SLA credit the prover owes the requester if the job is not delivered
+        uint256 collateral;
+        /// until then only the operator settles the job; after it the prover may settle it itself
+        uint64 proveBy;
+        /// keccak256 of the expected public signals: the job's statement
+        bytes32 publicSignalsHash;
     }
 
     /// @notice A Groth16 proof; `b` in EIP-197 order (imaginary part first).
@@ -64,8 +94,6 @@ interface ITenderMarket {
     error ZeroAddress();
     /// @notice A basis-point parameter is above 10,000 (or two shares add up to more).
     error InvalidBps(uint256 value);
-    /// @notice The caller is not the owner.
-    error NotOwner(address caller);
     /// @notice The caller is not an operator.
     error NotOperator(address caller);
     /// @notice Two arrays that go together differ in length.
@@ -74,8 +102,6 @@ interface ITenderMarket {
     error UnexpectedEther(address sender);
     /// @notice An account's balance is too small for a withdrawal or a batch's charges.
     error InsufficientBalance(address account, uint256 balance, uint256 needed);
-    /// @notice Sending ETH failed.
-    error TransferFailed(address to, uint256 amount);
     /// @notice The batch encoding is malformed at (or around) `offset` bytes into the batch.
     error MalformedBatch(uint256 offset);
     /// @notice The batch holds no items.
@@ -115,6 +141,20 @@ interface ITenderMarket {
     error AlreadySlashed(bytes32 jobId, address prover);
     /// @notice The prover has no stake to slash.
     error NothingToSlash(address prover);
+    /// @notice There is no pending withdrawal, or it is not ready yet (`readyAt`, 0 when none).
+    error WithdrawalNotReady(address account, uint64 readyAt);
+    /// @notice A withdrawal delay outside [MIN_WITHDRAWAL_DELAY, MAX_WITHDRAWAL_DELAY].
+    error InvalidWithdrawalDelay(uint64 delay);
+    /// @notice The award is not signed by an operator, or does not belong to this request/bid.
+    error InvalidAward(bytes32 jobId);
+    /// @notice The bid is not the awarded prover's signed bid for this job, or is cheaper than the award.
+    error InvalidBid(bytes32 jobId, address prover);
+    /// @notice The call comes too early or too late for this job (`from` < now ≤ `until` required).
+    error OutsideWindow(bytes32 jobId, uint256 from, uint256 until);
+    /// @notice The proof does not verify, or proves other public signals than the award's.
+    error ProofNotAccepted(bytes32 jobId);
+    /// @notice The job was settled (delivered): no missed-deadline claim.
+    error JobSettled(bytes32 jobId);
 
     // ---------------------------------------------------------------- events
 
@@ -139,12 +179,22 @@ interface ITenderMarket {
         uint256 toRequester,
         uint256 toTreasury
     );
+    /// @notice `account` asked to withdraw `amount` (its whole pending total), from `readyAt`.
+    event WithdrawalRequested(address indexed account, uint256 amount, uint64 readyAt);
+    /// @notice The withdrawal delay changed (applies to later requests).
+    event WithdrawalDelaySet(uint64 delay);
+    /// @notice A prover settled its own awarded job (one-job batch `batchId`, root = the job's leaf).
+    event AwardSettled(
+        uint256 indexed batchId, bytes32 indexed jobId, address indexed prover, uint256 price, uint256 fee
+    );
+    /// @notice A prover missed an awarded job; `amount` of its stake went to the requester.
+    event MissedDeadlineClaimed(
+        bytes32 indexed jobId, address indexed prover, address indexed requester, uint256 amount
+    );
     /// @notice A requester invalidated nonces (`mask` bits of word `wordPos`).
     event NoncesInvalidated(address indexed requester, uint256 wordPos, uint256 mask);
     /// @notice An operator was enabled or disabled.
     event OperatorSet(address indexed operator, bool enabled);
-    /// @notice The owner changed.
-    event OwnershipTransferred(address indexed previousOwner, address indexed newOwner);
 
     // ---------------------------------------------------------------- escrow
 
@@ -154,8 +204,24 @@ interface ITenderMarket {
     /// @notice Adds `msg.value` to `account`'s balance.
     function depositFor(address account) external payable;
 
-    /// @notice Sends `amount` of the caller's balance to the caller.
-    function withdraw(uint256 amount) external;
+    /// @notice Asks to withdraw `amount` more of the caller's balance; the whole pending amount is
+    /// sent by `completeWithdrawal` after `withdrawalDelay()` (counted from this request). Until then
+    /// the pending amount stays in the balance and settlement may still draw on it, so a job signed
+    /// before the request is paid whatever the requester does.
+    function requestWithdrawal(uint256 amount) external;
+
+    /// @notice Sends the pending withdrawal (what is left of it after settlements) to the caller.
+    /// @return amount the wei sent
+    function completeWithdrawal() external returns (uint256 amount);
+
+    /// @notice The caller's pending withdrawal: the amount asked for and when it can complete.
+    function pendingWithdrawal(address account) external view returns (uint256 amount, uint64 readyAt);
+
+    /// @notice Seconds between a withdrawal request and its completion.
+    function withdrawalDelay() external view returns (uint64);
+
+    /// @notice Sets the withdrawal delay (bounded; applies to later requests). Owner only.
+    function setWithdrawalDelay(uint64 delay) external;
 
     /// @notice The account's balance: requester escrow, prover earnings, slash shares and fees alike.
     function balanceOf(address account) external view returns (uint256);
@@ -185,6 +251,34 @@ interface ITenderMarket {
         Groth16Proof calldata proof,
         uint256[] calldata publicSignals
     ) external view returns (bool);
+
+    /// @notice A prover settles its own awarded job when the operator has not: after the award's
+    /// `proveBy` and by the request's deadline, with the requester's signed request, the operator's
+    /// signed award and a valid proof of the award's public signals. Pays the award's price (the
+    /// requester is charged it plus the market fee) and records a one-job result root. Anyone may call.
+    /// @return batchId the one-job batch's id
+    function settleAwarded(
+        JobRequest calldata request,
+        bytes calldata requestSignature,
+        Award calldata award,
+        bytes calldata awardSignature,
+        Groth16Proof calldata proof,
+        uint256[] calldata publicSignals,
+        ICircuitRegistry.VerifyingKey calldata vk
+    ) external returns (uint256 batchId);
+
+    /// @notice After a request's deadline, when its job was never settled, credits the requester
+    /// `min(award.collateral, slashBps of the prover's stake)` from the awarded prover's stake. Needs
+    /// the operator's signed award and the prover's own signed bid for the job at ≥ the award's price
+    /// (so no one can be charged for a job it did not bid on). Once per (job, prover). Anyone may call.
+    /// @return credited wei moved from the prover's stake to the requester's balance
+    function claimMissedDeadline(
+        JobRequest calldata request,
+        Award calldata award,
+        bytes calldata awardSignature,
+        Bid calldata bid,
+        bytes calldata bidSignature
+    ) external returns (uint256 credited);
 
     // ---------------------------------------------------------------- slashing
 
@@ -244,7 +338,9 @@ interface ITenderMarket {
     /// @notice One 256-nonce word of a requester's nonce bitmap (bit `nonce & 255` of word `nonce >> 8`).
     function nonceBitmap(address requester, uint256 wordPos) external view returns (uint256);
 
-    /// @notice Marks the caller's nonces in `mask` of word `wordPos` as used (cancels unsettled requests).
+    /// @notice Marks the caller's nonces in `mask` of word `wordPos` as used (cancels unsettled
+    /// requests: batches refuse them). A prover already awarded a cancelled job may still settle
+    /// it once with `settleAwarded`, so a cancellation after the award does not leave it unpaid.
     function invalidateNonces(uint256 wordPos, uint256 mask) external;
 
     // ---------------------------------------------------------------- roles and configuration
@@ -255,12 +351,6 @@ interface ITenderMarket {
 
     /// @notice Enables or disables a settlement operator. Owner only.
     function setOperator(address operator, bool enabled) external;
-
-    /// @notice Hands the market to a new owner. Owner only.
-    function transferOwnership(address newOwner) external;
-
-    /// @notice The owner (manages operators).
-    function owner() external view returns (address);
 
     /// @notice Whether `account` may settle batches and set stake locks.
     function isOperator(address account) external view returns (bool);
@@ -282,18 +372,4 @@ interface ITenderMarket {
 
     /// @notice The EIP-712 domain separator.
     function domainSeparator() external view returns (bytes32);
-
-    /// @notice EIP-5267 domain description.
-    function eip712Domain()
-        external
-        view
-        returns (
-            bytes1 fields,
-            string memory name,
-            string memory version,
-            uint256 chainId,
-            address verifyingContract,
-            bytes32 salt,
-            uint256[] memory extensions
-        );
 }

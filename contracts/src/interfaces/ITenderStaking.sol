@@ -32,8 +32,6 @@ interface ITenderStaking {
     error StakeLocked(address prover, uint256 remaining, uint256 locked);
     /// @notice Only the market contract may call this function.
     error OnlyMarket(address caller);
-    /// @notice Sending ETH failed.
-    error TransferFailed(address to, uint256 amount);
 
     /// @notice A prover added stake.
     event Staked(address indexed prover, uint256 amount, uint256 totalStake);

@@ -7,7 +7,9 @@
  * Measured: snarkjs `verifyProof` for one proof; `TenderMarket.verifyBatch` (verification only)
  * and `TenderMarket.settleBatch` (verification + request signatures + nonces + netted payments +
  * result root) at n = 1, 8, 32, 64, 128, for jobs of one requester (goal-checked) and of three
- * requesters (reported), three provers each; one slash. Per-proof figures are the whole
+ * requesters (reported), three provers each; one slash; the guarantee paths of guaranteesGas.ts
+ * (withdrawal request/completion, bulk collateral lock, self-settlement, missed-deadline claim),
+ * after every batch (they move anvil's clock). Per-proof figures are the whole
  * transaction's gas (21k base and calldata included) divided by n. Exits 1 when a goal is missed.
  */
 
@@ -25,6 +27,7 @@ import { encodeProofBatch } from '../src/settlementEncoding.ts';
 import { fixtureItem } from '../src/settlementItems.ts';
 import { slash } from '../src/slash.ts';
 import { startTestMarket } from '../src/testMarket.ts';
+import { measureGuaranteeGas } from './guaranteesGas.ts';
 
 const json = process.argv.includes('--json');
 const log = (...args: unknown[]) => {
@@ -214,6 +217,8 @@ try {
   });
   const slashGas = Number(slashed.gasUsed);
   log(`slash: ${slashGas} gas`);
+  const guarantees = await measureGuaranteeGas(t, circuit, p0, nextNonce);
+  log('guarantee paths:', guarantees);
 
   const misses: string[] = [];
   for (const b of batches) {
@@ -232,6 +237,7 @@ try {
     snarkjsVerifierGas,
     batches,
     slashGas,
+    guarantees,
     goals: GOALS,
     goalsMet: misses.length === 0,
     misses,
@@ -253,6 +259,8 @@ try {
     }
     console.log(`\n${result.workload}`);
     console.log(`\nslash (invalid proof): ${slashGas} gas`);
+    console.log('\n| path | gas |\n| --- | ---: |');
+    for (const [path, g] of Object.entries(guarantees)) console.log(`| ${path} | ${g} |`);
     console.log(misses.length === 0 ? '\nall gas goals met' : `\nMISSED GOALS:\n  ${misses.join('\n  ')}`);
   }
   process.exitCode = misses.length === 0 ? 0 : 1;

@@ -1,9 +1,11 @@
 import {
   type Address,
   type BaseError,
+  createTestClient,
   decodeErrorResult,
   encodeDeployData,
   type Hex,
+  http,
   keccak256,
   parseEther,
   stringToHex,
@@ -32,8 +34,22 @@ const read = <T>(functionName: string, args: readonly unknown[] = []) =>
 const balanceOf = (a: Address) => read<bigint>('balanceOf', [a]);
 const deposit = (c: ChainClients, value: bigint) =>
   sendContractTx(c, { ...market(), functionName: 'deposit', args: [], value });
-const withdraw = (c: ChainClients, amount: bigint) =>
-  sendContractTx(c, { ...market(), functionName: 'withdraw', args: [amount] });
+const DELAY = 8n * 24n * 3600n;
+async function travel(seconds: bigint): Promise<void> {
+  const test = createTestClient({ mode: 'anvil', transport: http(t.anvil.rpcUrl) });
+  await test.increaseTime({ seconds: Number(seconds) });
+  await test.mine({ blocks: 1 });
+}
+const requestWithdrawal = (c: ChainClients, amount: bigint) =>
+  sendContractTx(c, { ...market(), functionName: 'requestWithdrawal', args: [amount] });
+const completeWithdrawal = (c: ChainClients) =>
+  sendContractTx(c, { ...market(), functionName: 'completeWithdrawal', args: [] });
+/** Requests, waits out the delay and completes a withdrawal; returns the completing receipt. */
+async function withdraw(c: ChainClients, amount: bigint) {
+  await requestWithdrawal(c, amount);
+  await travel(DELAY);
+  return completeWithdrawal(c);
+}
 async function deploy(abi: typeof rejectingReceiverAbi | typeof reentrantReceiverAbi, bytecode: Hex) {
   const hash = await t.deployer.walletClient.deployContract({ abi, bytecode });
   return (await t.deployer.publicClient.waitForTransactionReceipt({ hash })).contractAddress as Address;
@@ -51,8 +67,10 @@ describe('TenderMarket escrow', () => {
     });
     expect(await balanceOf(a.account.address)).toBe(parseEther('2'));
     expect(await balanceOf(b.account.address)).toBe(parseEther('1'));
+    await requestWithdrawal(a, parseEther('0.5'));
+    await travel(DELAY);
     const before = await a.publicClient.getBalance({ address: a.account.address });
-    const { receipt } = await withdraw(a, parseEther('0.5'));
+    const { receipt } = await completeWithdrawal(a);
     const after = await a.publicClient.getBalance({ address: a.account.address });
     expect(after - before + receipt.gasUsed * receipt.effectiveGasPrice).toBe(parseEther('0.5'));
     expect(await balanceOf(a.account.address)).toBe(parseEther('1.5'));
@@ -63,7 +81,7 @@ describe('TenderMarket escrow', () => {
     const a = t.requesters[2]!;
     const me = a.account.address;
     await expectRevert(deposit(a, 0n), 'ZeroAmount');
-    await expectRevert(withdraw(a, 0n), 'ZeroAmount');
+    await expectRevert(requestWithdrawal(a, 0n), 'ZeroAmount');
     await expectRevert(
       sendContractTx(a, { ...market(), functionName: 'depositFor', args: [zeroAddress], value: 1n }),
       'ZeroAddress',
@@ -75,30 +93,70 @@ describe('TenderMarket escrow', () => {
     expect(decodeErrorResult({ abi: tenderMarketAbi, data: data as Hex }).errorName).toBe('UnexpectedEther');
   });
 
-  it('reports TransferFailed when the account cannot receive ETH', async () => {
+  it("bubbles up the receiver's revert when the account cannot receive ETH", async () => {
     const rejecting = await deploy(rejectingReceiverAbi, rejectingReceiverBytecode);
     const c = { address: rejecting, abi: [...rejectingReceiverAbi, ...tenderMarketAbi] } as const;
     await sendContractTx(t.deployer, { ...c, functionName: 'deposit', args: [t.market], value: 5n });
+    await sendContractTx(t.deployer, { ...c, functionName: 'requestWithdrawal', args: [t.market, 5n] });
+    await travel(DELAY);
     await expectRevert(
-      sendContractTx(t.deployer, { ...c, functionName: 'withdraw', args: [t.market, 5n] }),
-      'TransferFailed',
-      [rejecting, 5n],
+      sendContractTx(t.deployer, { ...c, functionName: 'completeWithdrawal', args: [t.market] }),
+      'Rejected',
     );
   });
 
-  it('blocks re-entering withdraw from the receive hook', async () => {
+  it('blocks re-entering completeWithdrawal from the receive hook', async () => {
     const reentrant = await deploy(reentrantReceiverAbi, reentrantReceiverBytecode);
     const c = { address: reentrant, abi: reentrantReceiverAbi } as const;
     await sendContractTx(t.deployer, {
       ...c,
-      functionName: 'depositAndWithdraw',
+      functionName: 'depositAndRequest',
       args: [t.market, 3n],
       value: 10n,
     });
+    await travel(DELAY);
+    await sendContractTx(t.deployer, { ...c, functionName: 'completeWithdrawal', args: [] });
     const r = t.deployer.publicClient.readContract;
     expect(await r({ ...c, functionName: 'reentries' })).toBe(1n);
-    expect(await r({ ...c, functionName: 'lastReentryError' })).toBe('0x37ed32e8'); // ReentrantCall()
+    expect(await r({ ...c, functionName: 'lastReentryError' })).toBe('0x3ee5aeb5'); // ReentrancyGuardReentrantCall()
     expect(await balanceOf(reentrant)).toBe(7n);
+  });
+});
+
+describe('TenderMarket delayed withdrawals', () => {
+  it('completes a withdrawal only after the delay, and only what the balance still holds', async () => {
+    const a = t.requesters[2]!;
+    const me = a.account.address;
+    await deposit(a, 1000n);
+    const { receipt } = await requestWithdrawal(a, 400n);
+    const block = await a.publicClient.getBlock({ blockNumber: receipt.blockNumber });
+    const readyAt = block.timestamp + DELAY;
+    expect(await read('pendingWithdrawal', [me])).toEqual([400n, readyAt]);
+    await requestWithdrawal(a, 100n); // tops up; the delay restarts
+    const [pending, readyAt2] = await read<[bigint, bigint]>('pendingWithdrawal', [me]);
+    expect(pending).toBe(500n);
+    await expectRevert(completeWithdrawal(a), 'WithdrawalNotReady', [me, readyAt2]);
+    await expectRevert(requestWithdrawal(a, 501n), 'InsufficientBalance', [me, 1000n, 1001n]);
+    expect(await balanceOf(me)).toBe(1000n); // still in the balance until completion
+    await travel(DELAY);
+    await completeWithdrawal(a);
+    expect(await balanceOf(me)).toBe(500n);
+    expect(await read('pendingWithdrawal', [me])).toEqual([0n, 0n]);
+    await expectRevert(completeWithdrawal(a), 'WithdrawalNotReady', [me, 0n]);
+  });
+
+  it("lets only the owner change the delay, within the contract's bounds", async () => {
+    const set = (c: ChainClients, d: bigint) =>
+      sendContractTx(c, { ...market(), functionName: 'setWithdrawalDelay', args: [d] });
+    expect(await read('withdrawalDelay')).toBe(DELAY);
+    await expectRevert(set(t.provers[0]!, DELAY), 'OwnableUnauthorizedAccount', [
+      t.provers[0]!.account.address,
+    ]);
+    await expectRevert(set(t.deployer, 60n), 'InvalidWithdrawalDelay', [60n]);
+    await expectRevert(set(t.deployer, 61n * 24n * 3600n), 'InvalidWithdrawalDelay', [61n * 24n * 3600n]);
+    await set(t.deployer, 9n * 24n * 3600n);
+    expect(await read('withdrawalDelay')).toBe(9n * 24n * 3600n);
+    await set(t.deployer, DELAY);
   });
 });
 
@@ -118,25 +176,21 @@ describe('TenderMarket roles and configuration', () => {
     expect(await read('deployedAtBlock')).toBe(t.deployment.blockNumber);
   });
 
-  it('lets only the owner manage operators and ownership', async () => {
+  it('lets only the owner manage operators and ownership (two-step hand-over)', async () => {
     const stranger = t.provers[0]!;
     const who = stranger.account.address;
     await expectRevert(
       sendContractTx(stranger, { ...market(), functionName: 'setOperator', args: [who, true] }),
-      'NotOwner',
+      'OwnableUnauthorizedAccount',
       [who],
     );
     await expectRevert(
       sendContractTx(stranger, { ...market(), functionName: 'transferOwnership', args: [who] }),
-      'NotOwner',
+      'OwnableUnauthorizedAccount',
       [who],
     );
     await expectRevert(
       sendContractTx(t.deployer, { ...market(), functionName: 'setOperator', args: [zeroAddress, true] }),
-      'ZeroAddress',
-    );
-    await expectRevert(
-      sendContractTx(t.deployer, { ...market(), functionName: 'transferOwnership', args: [zeroAddress] }),
       'ZeroAddress',
     );
     await expectRevert(
@@ -149,12 +203,17 @@ describe('TenderMarket roles and configuration', () => {
     await sendContractTx(t.deployer, { ...market(), functionName: 'setOperator', args: [who, false] });
     expect(await read('isOperator', [who])).toBe(false);
     await sendContractTx(t.deployer, { ...market(), functionName: 'transferOwnership', args: [who] });
+    expect(await read('owner')).toBe(t.deployer.account.address);
+    expect(await read('pendingOwner')).toBe(who);
+    await sendContractTx(stranger, { ...market(), functionName: 'acceptOwnership', args: [] });
     expect(await read('owner')).toBe(who);
     await sendContractTx(stranger, {
       ...market(),
       functionName: 'transferOwnership',
       args: [t.deployer.account.address],
     });
+    await sendContractTx(t.deployer, { ...market(), functionName: 'acceptOwnership', args: [] });
+    expect(await read('owner')).toBe(t.deployer.account.address);
   });
 
   it('refuses bad constructor parameters', async () => {
@@ -187,7 +246,7 @@ describe('TenderMarket roles and configuration', () => {
     };
     const me = t.deployer.account.address;
     expect(await tryDeploy(me, me, t.registry, good)).toBe('deployed');
-    expect(await tryDeploy(zeroAddress, me, t.registry, good)).toBe('ZeroAddress');
+    expect(await tryDeploy(zeroAddress, me, t.registry, good)).toBe('OwnableInvalidOwner');
     expect(await tryDeploy(me, zeroAddress, t.registry, good)).toBe('ZeroAddress');
     expect(await tryDeploy(me, me, zeroAddress, good)).toBe('ZeroAddress');
     expect(await tryDeploy(me, me, t.registry, { ...good, feeBps: 10_001 })).toBe('InvalidBps');

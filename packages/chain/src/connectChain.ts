@@ -43,6 +43,8 @@ export async function connectChain(opts: {
   rpcUrl: string;
   privateKey: Hex;
   chainId?: number;
+  /** RPC request timeout (viem's default: 10 s); large batches on a busy node need more. */
+  timeoutMs?: number;
 }): Promise<ChainConnection> {
   let chainId = opts.chainId;
   if (chainId === undefined) {
@@ -51,7 +53,7 @@ export async function connectChain(opts: {
   }
   const chain = chainFor(opts.rpcUrl, chainId);
   const account = privateKeyToAccount(opts.privateKey);
-  const transport = http(opts.rpcUrl);
+  const transport = http(opts.rpcUrl, opts.timeoutMs === undefined ? {} : { timeout: opts.timeoutMs });
   return {
     chain,
     account,

@@ -1,4 +1,5 @@
 import {
+  operatorAwardTypes,
   proverBidTypes,
   proverProofSubmissionTypes,
   jobRequestTypes as sdkJobRequestTypes,
@@ -42,6 +43,22 @@ export const proofSubmissionTypes = proverProofSubmissionTypes;
  * (auctions run in the api); same domain as the others.
  */
 export const bidTypes = proverBidTypes;
+
+/**
+ * `Award(bytes32 jobId,address prover,uint256 price,uint256 collateral,uint64 proveBy,bytes32 publicSignalsHash)`,
+ * signed by an operator: the prover's ticket to `settleAwarded` and the requester's claim material.
+ */
+export const awardTypes = operatorAwardTypes;
+
+/** An operator's award of a job to a prover. */
+export type Award = {
+  jobId: Hex;
+  prover: Address;
+  price: bigint;
+  collateral: bigint;
+  proveBy: bigint;
+  publicSignalsHash: Hex;
+};
 
 /** A requester's job request (amounts in wei, deadline in unix seconds). */
 export type JobRequest = {
@@ -95,4 +112,9 @@ export function proofSubmissionDigest(domain: TenderDomain, submission: ProofSub
 /** The EIP-712 digest a prover signs for a bid. */
 export function bidDigest(domain: TenderDomain, bid: Bid): Hex {
   return hashTypedData({ domain, types: bidTypes, primaryType: 'Bid', message: bid });
+}
+
+/** The EIP-712 digest an operator signs for an award. */
+export function awardDigest(domain: TenderDomain, award: Award): Hex {
+  return hashTypedData({ domain, types: awardTypes, primaryType: 'Award', message: award });
 }

@@ -19,6 +19,8 @@ export function generateBindings(sources: Readonly<Record<string, string>>): Rec
   for (const c of compiled) {
     // Interfaces and abstract contracts have no bytecode; internal-only libraries have no ABI.
     if (c.bytecode === '0x' || c.abi.length === 0) continue;
+    // Library code (OpenZeppelin) is compiled in, never deployed on its own.
+    if (c.source.startsWith('@')) continue;
     if (files[`${c.name}.ts`] !== undefined) throw new Error(`duplicate contract name ${c.name}`);
     const id = lowerFirst(c.name);
     names.push(c.name);

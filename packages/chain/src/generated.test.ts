@@ -16,5 +16,5 @@ describe('generated bindings', () => {
     for (const [name, content] of Object.entries(files)) {
       expect(readFileSync(join(generatedDir, name), 'utf8'), `generated/${name} is stale`).toBe(content);
     }
-  });
+  }, 600_000); // a full via-IR compile (OpenZeppelin included) takes minutes on a loaded machine
 });

@@ -1,3 +1,11 @@
+export {
+  type AwardedSettlement,
+  claimMissedDeadline,
+  type MissedDeadlineClaim,
+  settleAwarded,
+  signAward,
+  signBid,
+} from './awards.ts';
 export { revertErrorName, toChainError } from './chainError.ts';
 export { type CompiledContract, compileSolidity, solcSettings, solcVersion } from './compileSolidity.ts';
 export { type ChainConnection, chainFor, connectChain } from './connectChain.ts';
@@ -11,6 +19,9 @@ export {
 } from './deployTender.ts';
 export { type DevAccount, devAccounts } from './devAccounts.ts';
 export {
+  type Award,
+  awardDigest,
+  awardTypes,
   type Bid,
   bidDigest,
   bidTypes,

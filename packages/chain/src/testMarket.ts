@@ -43,7 +43,13 @@ export async function startTestMarket(
       },
     });
     const connect = (account: DevAccount) =>
-      connectChain({ rpcUrl: anvil.rpcUrl, privateKey: account.privateKey, chainId: anvil.chainId });
+      // Generous timeout: 128-proof batches on a loaded test machine take longer than viem's 10 s.
+      connectChain({
+        rpcUrl: anvil.rpcUrl,
+        privateKey: account.privateKey,
+        chainId: anvil.chainId,
+        timeoutMs: 120_000,
+      });
     const [deployer, operator, treasury, challenger, ...rest] = await Promise.all([
       connect(devAccounts.deployer),
       connect(devAccounts.operator),

@@ -43,6 +43,7 @@ export { type IndexerOptions, type IndexPass, indexChainEvents } from './indexer
 export { awardEvent, invitationEvent, pendingProverEvents } from './invitations.ts';
 export { type SubmitJobInput, submitJob } from './jobs.ts';
 export { cancelJob } from './jobsCancel.ts';
+export { assertEscrowCovers, worstCaseCharge } from './jobsEscrow.ts';
 export { expectedPublicSignals } from './jobsInput.ts';
 export { getJobView, jobNotFound, listJobs, loadJobView, toJobSummary, toJobView } from './jobsView.ts';
 export { defaultMarketConfig, type MarketConfig } from './marketConfig.ts';
@@ -111,6 +112,7 @@ export {
   slashEvidenceHash,
   slashEvidenceRecord,
 } from './slashes.ts';
+export { type StakeLockUpdate, stakeLockUpdates, syncStakeLocks } from './stakeLocks.ts';
 export {
   createWebhookDelivery,
   deliverWebhook,

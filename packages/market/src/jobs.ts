@@ -11,6 +11,7 @@ import {
 } from '@tender/sdk';
 import type { Address, Hex } from 'viem';
 import { loadCircuit } from './circuits.ts';
+import { assertEscrowCovers } from './jobsEscrow.ts';
 import { expectedPublicSignals } from './jobsInput.ts';
 import { loadJobView, toJobView } from './jobsView.ts';
 import type { MarketDeps } from './marketDeps.ts';
@@ -116,6 +117,7 @@ async function replayOf(
  * (400, naming the signal), `TENDER_SIGNATURE_INVALID` (401),
  * `TENDER_NONCE_NOT_RESERVED` (400), `TENDER_NONCE_USED` (409),
  * `TENDER_CIRCUIT_NOT_FOUND` (404), `TENDER_CIRCUIT_NOT_REGISTERED` (409),
+ * `TENDER_INSUFFICIENT_ESCROW` (402, with `config.escrowAdmission`: see `assertEscrowCovers`),
  * `TENDER_AMOUNT_INVALID` / `TENDER_DEADLINE_INVALID` / `TENDER_VALIDATION_FAILED` (400).
  */
 export async function submitJob(
@@ -195,6 +197,9 @@ export async function submitJob(
     );
   }
 
+  if (deps.config.escrowAdmission) {
+    await assertEscrowCovers(deps, { id: requester.id, address: requester.address }, input.maxFee);
+  }
   const expected = await expectedPublicSignals(circuit, input.input);
   const chainJobId = jobRequestDigest(domain, request);
   const data: Prisma.JobCreateManyInput = {

@@ -14,6 +14,12 @@ export interface MarketConfig {
   batchMaxAgeMs: number;
   /** Most circuits one requester may have registered on-chain (operator-paid gas) per 24 h. */
   circuitRegistrationsPerDay: number;
+  /**
+   * Admit a job only while the requester's on-chain escrow, minus its pending withdrawal and the
+   * maxFee + fee of its open jobs, covers the new job (`TENDER_INSUFFICIENT_ESCROW`). On in the api
+   * server; off by default so that tests and tools without escrow keep working.
+   */
+  escrowAdmission: boolean;
 }
 
 /** The local defaults of {@link MarketConfig}. */
@@ -25,4 +31,5 @@ export const defaultMarketConfig: MarketConfig = {
   batchSize: 32,
   batchMaxAgeMs: 30_000,
   circuitRegistrationsPerDay: 10,
+  escrowAdmission: false,
 };

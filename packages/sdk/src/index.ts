@@ -8,7 +8,7 @@ export {
   type SseMessage,
   sleepUnlessAborted,
 } from './proverSse.ts';
-export { proverBidTypes, proverProofSubmissionTypes } from './proverTypedData.ts';
+export { operatorAwardTypes, proverBidTypes, proverProofSubmissionTypes } from './proverTypedData.ts';
 export type {
   ArtifactKind,
   AwardEvent,

@@ -21,3 +21,19 @@ export const proverProofSubmissionTypes = {
     { name: 'prover', type: 'address' },
   ],
 } as const;
+
+/**
+ * `Award(bytes32 jobId,address prover,uint256 price,uint256 collateral,uint64 proveBy,bytes32 publicSignalsHash)`,
+ * signed by the operator: lets the prover settle its own job on-chain after `proveBy` (`settleAwarded`)
+ * and, with the prover's bid, lets the requester claim `collateral` if the job is never delivered.
+ */
+export const operatorAwardTypes = {
+  Award: [
+    { name: 'jobId', type: 'bytes32' },
+    { name: 'prover', type: 'address' },
+    { name: 'price', type: 'uint256' },
+    { name: 'collateral', type: 'uint256' },
+    { name: 'proveBy', type: 'uint64' },
+    { name: 'publicSignalsHash', type: 'bytes32' },
+  ],
+} as const;

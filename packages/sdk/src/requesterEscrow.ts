@@ -9,15 +9,36 @@ import {
 } from 'viem';
 import type { MarketView } from './requesterTypes.ts';
 
-/** The slice of `ITenderMarket` a requester's escrow needs (deposit, withdraw, balance). */
+/**
+ * The slice of `ITenderMarket` a requester's escrow needs: deposit, balance, and the delayed
+ * withdrawal (`requestWithdrawal`, then `completeWithdrawal` once `pendingWithdrawal`'s `readyAt`
+ * has passed; settlement may still draw on the pending amount until then).
+ */
 export const marketEscrowAbi = [
   { type: 'function', name: 'deposit', inputs: [], outputs: [], stateMutability: 'payable' },
   {
     type: 'function',
-    name: 'withdraw',
+    name: 'requestWithdrawal',
     inputs: [{ name: 'amount', type: 'uint256' }],
     outputs: [],
     stateMutability: 'nonpayable',
+  },
+  {
+    type: 'function',
+    name: 'completeWithdrawal',
+    inputs: [],
+    outputs: [{ name: 'amount', type: 'uint256' }],
+    stateMutability: 'nonpayable',
+  },
+  {
+    type: 'function',
+    name: 'pendingWithdrawal',
+    inputs: [{ name: 'account', type: 'address' }],
+    outputs: [
+      { name: 'amount', type: 'uint256' },
+      { name: 'readyAt', type: 'uint64' },
+    ],
+    stateMutability: 'view',
   },
   {
     type: 'function',

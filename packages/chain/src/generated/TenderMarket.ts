@@ -114,6 +114,27 @@ export const tenderMarketAbi = [
     "type": "error"
   },
   {
+    "inputs": [],
+    "name": "FailedCall",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "balance",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "needed",
+        "type": "uint256"
+      }
+    ],
+    "name": "InsufficientBalance",
+    "type": "error"
+  },
+  {
     "inputs": [
       {
         "internalType": "address",
@@ -148,6 +169,33 @@ export const tenderMarketAbi = [
       }
     ],
     "name": "InsufficientGas",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "jobId",
+        "type": "bytes32"
+      }
+    ],
+    "name": "InvalidAward",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "jobId",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "address",
+        "name": "prover",
+        "type": "address"
+      }
+    ],
+    "name": "InvalidBid",
     "type": "error"
   },
   {
@@ -189,6 +237,22 @@ export const tenderMarketAbi = [
     "type": "error"
   },
   {
+    "inputs": [],
+    "name": "InvalidShortString",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint64",
+        "name": "delay",
+        "type": "uint64"
+      }
+    ],
+    "name": "InvalidWithdrawalDelay",
+    "type": "error"
+  },
+  {
     "inputs": [
       {
         "internalType": "bytes32",
@@ -202,6 +266,17 @@ export const tenderMarketAbi = [
       }
     ],
     "name": "JobMismatch",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "jobId",
+        "type": "bytes32"
+      }
+    ],
+    "name": "JobSettled",
     "type": "error"
   },
   {
@@ -262,22 +337,54 @@ export const tenderMarketAbi = [
     "inputs": [
       {
         "internalType": "address",
-        "name": "caller",
+        "name": "prover",
         "type": "address"
       }
     ],
-    "name": "NotOwner",
+    "name": "NothingToSlash",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "jobId",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "uint256",
+        "name": "from",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "until",
+        "type": "uint256"
+      }
+    ],
+    "name": "OutsideWindow",
     "type": "error"
   },
   {
     "inputs": [
       {
         "internalType": "address",
-        "name": "prover",
+        "name": "owner",
         "type": "address"
       }
     ],
-    "name": "NothingToSlash",
+    "name": "OwnableInvalidOwner",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      }
+    ],
+    "name": "OwnableUnauthorizedAccount",
     "type": "error"
   },
   {
@@ -332,6 +439,17 @@ export const tenderMarketAbi = [
     "inputs": [
       {
         "internalType": "bytes32",
+        "name": "jobId",
+        "type": "bytes32"
+      }
+    ],
+    "name": "ProofNotAccepted",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
         "name": "signed",
         "type": "bytes32"
       },
@@ -346,7 +464,7 @@ export const tenderMarketAbi = [
   },
   {
     "inputs": [],
-    "name": "ReentrantCall",
+    "name": "ReentrancyGuardReentrantCall",
     "type": "error"
   },
   {
@@ -368,17 +486,28 @@ export const tenderMarketAbi = [
   {
     "inputs": [
       {
-        "internalType": "address",
-        "name": "to",
-        "type": "address"
+        "internalType": "uint8",
+        "name": "bits",
+        "type": "uint8"
       },
       {
         "internalType": "uint256",
-        "name": "amount",
+        "name": "value",
         "type": "uint256"
       }
     ],
-    "name": "TransferFailed",
+    "name": "SafeCastOverflowedUintDowncast",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "string",
+        "name": "str",
+        "type": "string"
+      }
+    ],
+    "name": "StringTooLong",
     "type": "error"
   },
   {
@@ -425,6 +554,22 @@ export const tenderMarketAbi = [
     "type": "error"
   },
   {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      },
+      {
+        "internalType": "uint64",
+        "name": "readyAt",
+        "type": "uint64"
+      }
+    ],
+    "name": "WithdrawalNotReady",
+    "type": "error"
+  },
+  {
     "inputs": [],
     "name": "ZeroAddress",
     "type": "error"
@@ -433,6 +578,43 @@ export const tenderMarketAbi = [
     "inputs": [],
     "name": "ZeroAmount",
     "type": "error"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "batchId",
+        "type": "uint256"
+      },
+      {
+        "indexed": true,
+        "internalType": "bytes32",
+        "name": "jobId",
+        "type": "bytes32"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "prover",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "price",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "fee",
+        "type": "uint256"
+      }
+    ],
+    "name": "AwardSettled",
+    "type": "event"
   },
   {
     "anonymous": false,
@@ -498,6 +680,43 @@ export const tenderMarketAbi = [
   },
   {
     "anonymous": false,
+    "inputs": [],
+    "name": "EIP712DomainChanged",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "bytes32",
+        "name": "jobId",
+        "type": "bytes32"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "prover",
+        "type": "address"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "requester",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "amount",
+        "type": "uint256"
+      }
+    ],
+    "name": "MissedDeadlineClaimed",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
     "inputs": [
       {
         "indexed": true,
@@ -538,6 +757,25 @@ export const tenderMarketAbi = [
       }
     ],
     "name": "OperatorSet",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "previousOwner",
+        "type": "address"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "newOwner",
+        "type": "address"
+      }
+    ],
+    "name": "OwnershipTransferStarted",
     "type": "event"
   },
   {
@@ -612,6 +850,44 @@ export const tenderMarketAbi = [
     "anonymous": false,
     "inputs": [
       {
+        "indexed": false,
+        "internalType": "uint64",
+        "name": "delay",
+        "type": "uint64"
+      }
+    ],
+    "name": "WithdrawalDelaySet",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "amount",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint64",
+        "name": "readyAt",
+        "type": "uint64"
+      }
+    ],
+    "name": "WithdrawalRequested",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
         "indexed": true,
         "internalType": "address",
         "name": "account",
@@ -626,6 +902,39 @@ export const tenderMarketAbi = [
     ],
     "name": "Withdrawn",
     "type": "event"
+  },
+  {
+    "inputs": [],
+    "name": "MAX_WITHDRAWAL_DELAY",
+    "outputs": [
+      {
+        "internalType": "uint64",
+        "name": "",
+        "type": "uint64"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "MIN_WITHDRAWAL_DELAY",
+    "outputs": [
+      {
+        "internalType": "uint64",
+        "name": "",
+        "type": "uint64"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "acceptOwnership",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
   },
   {
     "inputs": [
@@ -676,6 +985,149 @@ export const tenderMarketAbi = [
       }
     ],
     "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "components": [
+          {
+            "internalType": "address",
+            "name": "requester",
+            "type": "address"
+          },
+          {
+            "internalType": "bytes32",
+            "name": "circuitId",
+            "type": "bytes32"
+          },
+          {
+            "internalType": "bytes32",
+            "name": "inputHash",
+            "type": "bytes32"
+          },
+          {
+            "internalType": "uint256",
+            "name": "maxFee",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint64",
+            "name": "deadline",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint256",
+            "name": "nonce",
+            "type": "uint256"
+          }
+        ],
+        "internalType": "struct ITenderMarket.JobRequest",
+        "name": "request",
+        "type": "tuple"
+      },
+      {
+        "components": [
+          {
+            "internalType": "bytes32",
+            "name": "jobId",
+            "type": "bytes32"
+          },
+          {
+            "internalType": "address",
+            "name": "prover",
+            "type": "address"
+          },
+          {
+            "internalType": "uint256",
+            "name": "price",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "collateral",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint64",
+            "name": "proveBy",
+            "type": "uint64"
+          },
+          {
+            "internalType": "bytes32",
+            "name": "publicSignalsHash",
+            "type": "bytes32"
+          }
+        ],
+        "internalType": "struct ITenderMarket.Award",
+        "name": "award",
+        "type": "tuple"
+      },
+      {
+        "internalType": "bytes",
+        "name": "awardSignature",
+        "type": "bytes"
+      },
+      {
+        "components": [
+          {
+            "internalType": "bytes32",
+            "name": "jobId",
+            "type": "bytes32"
+          },
+          {
+            "internalType": "uint256",
+            "name": "price",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint64",
+            "name": "etaMs",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint64",
+            "name": "expiresAt",
+            "type": "uint64"
+          },
+          {
+            "internalType": "address",
+            "name": "prover",
+            "type": "address"
+          }
+        ],
+        "internalType": "struct ITenderMarket.Bid",
+        "name": "bid",
+        "type": "tuple"
+      },
+      {
+        "internalType": "bytes",
+        "name": "bidSignature",
+        "type": "bytes"
+      }
+    ],
+    "name": "claimMissedDeadline",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "credited",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "completeWithdrawal",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "amount",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "nonpayable",
     "type": "function"
   },
   {
@@ -987,6 +1439,43 @@ export const tenderMarketAbi = [
   },
   {
     "inputs": [],
+    "name": "pendingOwner",
+    "outputs": [
+      {
+        "internalType": "address",
+        "name": "",
+        "type": "address"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      }
+    ],
+    "name": "pendingWithdrawal",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "amount",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint64",
+        "name": "readyAt",
+        "type": "uint64"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
     "name": "registry",
     "outputs": [
       {
@@ -996,6 +1485,26 @@ export const tenderMarketAbi = [
       }
     ],
     "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "renounceOwnership",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "amount",
+        "type": "uint256"
+      }
+    ],
+    "name": "requestWithdrawal",
+    "outputs": [],
+    "stateMutability": "nonpayable",
     "type": "function"
   },
   {
@@ -1060,6 +1569,176 @@ export const tenderMarketAbi = [
     ],
     "name": "setStakeLocks",
     "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint64",
+        "name": "delay",
+        "type": "uint64"
+      }
+    ],
+    "name": "setWithdrawalDelay",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "components": [
+          {
+            "internalType": "address",
+            "name": "requester",
+            "type": "address"
+          },
+          {
+            "internalType": "bytes32",
+            "name": "circuitId",
+            "type": "bytes32"
+          },
+          {
+            "internalType": "bytes32",
+            "name": "inputHash",
+            "type": "bytes32"
+          },
+          {
+            "internalType": "uint256",
+            "name": "maxFee",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint64",
+            "name": "deadline",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint256",
+            "name": "nonce",
+            "type": "uint256"
+          }
+        ],
+        "internalType": "struct ITenderMarket.JobRequest",
+        "name": "request",
+        "type": "tuple"
+      },
+      {
+        "internalType": "bytes",
+        "name": "requestSignature",
+        "type": "bytes"
+      },
+      {
+        "components": [
+          {
+            "internalType": "bytes32",
+            "name": "jobId",
+            "type": "bytes32"
+          },
+          {
+            "internalType": "address",
+            "name": "prover",
+            "type": "address"
+          },
+          {
+            "internalType": "uint256",
+            "name": "price",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "collateral",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint64",
+            "name": "proveBy",
+            "type": "uint64"
+          },
+          {
+            "internalType": "bytes32",
+            "name": "publicSignalsHash",
+            "type": "bytes32"
+          }
+        ],
+        "internalType": "struct ITenderMarket.Award",
+        "name": "award",
+        "type": "tuple"
+      },
+      {
+        "internalType": "bytes",
+        "name": "awardSignature",
+        "type": "bytes"
+      },
+      {
+        "components": [
+          {
+            "internalType": "uint256[2]",
+            "name": "a",
+            "type": "uint256[2]"
+          },
+          {
+            "internalType": "uint256[2][2]",
+            "name": "b",
+            "type": "uint256[2][2]"
+          },
+          {
+            "internalType": "uint256[2]",
+            "name": "c",
+            "type": "uint256[2]"
+          }
+        ],
+        "internalType": "struct ITenderMarket.Groth16Proof",
+        "name": "proof",
+        "type": "tuple"
+      },
+      {
+        "internalType": "uint256[]",
+        "name": "publicSignals",
+        "type": "uint256[]"
+      },
+      {
+        "components": [
+          {
+            "internalType": "uint256[2]",
+            "name": "alpha1",
+            "type": "uint256[2]"
+          },
+          {
+            "internalType": "uint256[2][2]",
+            "name": "beta2",
+            "type": "uint256[2][2]"
+          },
+          {
+            "internalType": "uint256[2][2]",
+            "name": "gamma2",
+            "type": "uint256[2][2]"
+          },
+          {
+            "internalType": "uint256[2][2]",
+            "name": "delta2",
+            "type": "uint256[2][2]"
+          },
+          {
+            "internalType": "uint256[2][]",
+            "name": "ic",
+            "type": "uint256[2][]"
+          }
+        ],
+        "internalType": "struct ICircuitRegistry.VerifyingKey",
+        "name": "vk",
+        "type": "tuple"
+      }
+    ],
+    "name": "settleAwarded",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "batchId",
+        "type": "uint256"
+      }
+    ],
     "stateMutability": "nonpayable",
     "type": "function"
   },
@@ -1440,16 +2119,16 @@ export const tenderMarketAbi = [
     "type": "function"
   },
   {
-    "inputs": [
+    "inputs": [],
+    "name": "withdrawalDelay",
+    "outputs": [
       {
-        "internalType": "uint256",
-        "name": "amount",
-        "type": "uint256"
+        "internalType": "uint64",
+        "name": "",
+        "type": "uint64"
       }
     ],
-    "name": "withdraw",
-    "outputs": [],
-    "stateMutability": "nonpayable",
+    "stateMutability": "view",
     "type": "function"
   },
   {
@@ -1458,4 +2137,4 @@ export const tenderMarketAbi = [
   }
 ] as const;
 
-export const tenderMarketBytecode = '0x61020080604052346104005780614ec0803803809161001e8285610404565b83398101039061012082126104005761003681610427565b61004260208301610427565b60408301516001600160a01b038116948582036104005760c090605f1901126104005760405160c081016001600160401b0381118282101761039c5760405261008d6060860161043b565b815261009b6080860161043b565b90602081019182526100af60a0870161043b565b92604082019384526100c360c0880161043b565b6060830190815260e0880151979095906001600160401b03891689036104005760808401988952610100015160a084019081526001600160a01b039097169889159081156103ee575b81156103e5575b506103d65761ffff83511661271081116103b0575061ffff84511661271081116103b0575061ffff85511661ffff87511681018091116103c25761271081116103b057509261ffff8096959381959382948c60018060a01b03195f5416175f5560c0526080524360e05251166101405251166101605251166101805251166101a05260018060401b038251166101c05280516101e052466101005260405160208101907f8b73c3c69bb8fe3d512ecc4cf759cc79239f7b179b0ffacaa9a75d522b39400f82527fd65d8aa6ea9afa04f295d0a0594f77081f9cabce90dd11e1943d140127c21b2660408201527fc89efdaa54c0f20c7adf612882df0950f5a951637e0307cdcb4c672f298b8bc660608201524660808201523060a082015260a0815261024060c082610404565b519020610120525190516040519190610d4c90818401906001600160401b039081169082118583101761039c5760409385936141748539825260208201520301905ff08015610391576001600160a01b031660a052604051905f7f8be0079c531659141344cd1fd0a4f28419497f9722a3daafe3b4186f6b6457e08180a3613d29908161044b82396080518181816109d9015281816113c70152613c81015260a0518181816031015281816106dc01528181610c710152611764015260c051818181610e7a01528181611443015281816115be01526117da015260e051816111fb01526101005181613b1701526101205181613b3d0152610140518181816104e40152611c6d01526101605181818161051b0152610ce20152610180518181816105470152610d9f01526101a0518181816105720152610dd201526101c0518161059f01526101e051816105c50152f35b6040513d5f823e3d90fd5b634e487b7160e01b5f52604160045260245ffd5b632e109e9f60e01b5f5260045260245ffd5b634e487b7160e01b5f52601160045260245ffd5b63d92e233d60e01b5f5260045ffd5b9050155f610113565b6001600160a01b03831615915061010c565b5f80fd5b601f909101601f19168101906001600160401b0382119082101761039c57604052565b51906001600160a01b038216820361040057565b519061ffff821682036104005756fe6080806040526004361015610085575b50361561001a575f80fd5b73ffffffffffffffffffffffffffffffffffffffff7f000000000000000000000000000000000000000000000000000000000000000016330361005957005b7fc980a221000000000000000000000000000000000000000000000000000000005f523360045260245ffd5b5f3560e01c90816306f130561461290e57508063076c4bc1146128c6578063269a45451461264f578063279b3b95146119f05780632bce68d21461198a5780632e1a7d4d146117885780634cf088d9146117385780634fe02b44146116e7578063509b368c14611689578063558a7297146115e257806361d027b3146115925780636d70f7ae146115485780636d832d8e146114b057806370a08231146113eb5780637b1039991461139b5780638438fe611461137d57806384b0196e146112505780638da5cb5b1461121e5780639a454b99146111e4578063a14bbcf314610876578063aa67c9191461083d578063c086747d1461066d578063cab7e8eb14610610578063cff0ab9614610495578063d0e30db01461047f578063df2dd3ac146103f5578063eb91aba61461039b578063ee5d1c98146102fa578063f2fde38b146102015763f698da25146101db575f61000f565b346101fd575f6003193601126101fd5760206101f5613b14565b604051908152f35b5f80fd5b346101fd5760206003193601126101fd5761021a612991565b5f549073ffffffffffffffffffffffffffffffffffffffff8216908133036102ce5773ffffffffffffffffffffffffffffffffffffffff169182156102a6577fffffffffffffffffffffffff0000000000000000000000000000000000000000839116175f557f8be0079c531659141344cd1fd0a4f28419497f9722a3daafe3b4186f6b6457e05f80a3005b7fd92e233d000000000000000000000000000000000000000000000000000000005f5260045ffd5b7f245aecd3000000000000000000000000000000000000000000000000000000005f523360045260245ffd5b346101fd5760a06003193601126101fd5760843573ffffffffffffffffffffffffffffffffffffffff8116908181036101fd576020916101f59150604051838101917f9ac00a10c0fc54e0c8503d03484ce9fd141dd44a3e6e4afb6b2cf39a2dfb6fe6835260043560408301526024356060830152604435608083015260643560a083015260c082015260c0815261039360e082612a2e565b5190206139bd565b346101fd5760606003193601126101fd576020604051818101906103ea816103dc604435602435600435876040919493926060820195825260208201520152565b03601f198101835282612a2e565b519020604051908152f35b346101fd5760406003193601126101fd5760243573ffffffffffffffffffffffffffffffffffffffff811681036101fd57604051610461816103dc60208201946004358690929173ffffffffffffffffffffffffffffffffffffffff6020916040840195845216910152565b5190205f526006602052602060ff60405f2054166040519015158152f35b5f6003193601126101fd5761049333613ab0565b005b346101fd575f6003193601126101fd575f60a06040516104b4816129f5565b828152826020820152826040820152826060820152826080820152015260c06040516104df816129f5565b61ffff7f0000000000000000000000000000000000000000000000000000000000000000169081815267ffffffffffffffff602082019161ffff7f000000000000000000000000000000000000000000000000000000000000000016835261ffff60408201817f0000000000000000000000000000000000000000000000000000000000000000168152816060840191817f00000000000000000000000000000000000000000000000000000000000000001683528160a06080870196887f000000000000000000000000000000000000000000000000000000000000000016885201977f00000000000000000000000000000000000000000000000000000000000000008952604051998a52511660208901525116604087015251166060850152511660808301525160a0820152f35b346101fd5760406003193601126101fd57602061062b612991565b73ffffffffffffffffffffffffffffffffffffffff60243591165f526003825260405f208160081c5f52825260405f2054600160ff60405193161b1615158152f35b346101fd5760406003193601126101fd5760043567ffffffffffffffff81116101fd5761069e903690600401612932565b60243567ffffffffffffffff81116101fd576106be903690600401612932565b335f52600160205260ff60405f20541615610811578083036107e2577f000000000000000000000000000000000000000000000000000000000000000073ffffffffffffffffffffffffffffffffffffffff1693925f5b81811061071e57005b610729818387612a51565b359073ffffffffffffffffffffffffffffffffffffffff821682036101fd57610753818587612a51565b3591873b156101fd576040517f73845cfa00000000000000000000000000000000000000000000000000000000815273ffffffffffffffffffffffffffffffffffffffff91909116600482015260248101929092525f82604481838b5af19182156107d7576001926107c7575b5001610715565b5f6107d191612a2e565b876107c0565b6040513d5f823e3d90fd5b827fab8b67c6000000000000000000000000000000000000000000000000000000005f5260045260245260445ffd5b7f76c6c93a000000000000000000000000000000000000000000000000000000005f523360045260245ffd5b60206003193601126101fd57610851612991565b73ffffffffffffffffffffffffffffffffffffffff8116156102a65761049390613ab0565b346101fd5760031936016102c081126101fd5760c0136101fd5760a07fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff3c3601126101fd576101643567ffffffffffffffff81116101fd576108db903690600401612963565b906101007ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe7c3601126101fd576102843567ffffffffffffffff81116101fd57610928903690600401612932565b926102a4359367ffffffffffffffff85116101fd5784600401926101e060031987360301126101fd5760ff5f5c166111bc57600160ff195f5c16175f5d610975610970613919565b6139bd565b9560c4359587870361118c5760243560e4359281840361115c57604051907fee3689ad00000000000000000000000000000000000000000000000000000000825282600483015260208260248173ffffffffffffffffffffffffffffffffffffffff7f0000000000000000000000000000000000000000000000000000000000000000165afa9182156107d7575f92611128575b5081156110fc57610a1e6101c482018a612c03565b6040518092828d610a66602085019760406102008701938a37610a476060870160448301612c57565b610a5760e0870160c48301612c57565b61014461016087019101612c57565b6101e08085015252610220820190925f5b8181106110de575050610a93925003601f198101835282612a2e565b519020918183036110ad575050506040516020810190604061018483376101c45f606083015b6002821061109757505050604061024460e08301376101008152610adf61012082612a2e565b519020946101043595868103611068575060405160208101907f07ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff87116101fd57610b3e6020828960051b808a873781010301601f198101835282612a2e565b5190209161012435928381036110395750610144359673ffffffffffffffffffffffffffffffffffffffff8816998a89036101fd5773ffffffffffffffffffffffffffffffffffffffff95610beb95610be6936040519260208401947f9ac00a10c0fc54e0c8503d03484ce9fd141dd44a3e6e4afb6b2cf39a2dfb6fe6865260408501526060840152608083015260a08201528b60c082015260c0815261039360e082612a2e565b6139fe565b1685811591821561102e575b505061100257604080516020810188815273ffffffffffffffffffffffffffffffffffffffff861692820192909252610c3381606081016103dc565b51902093845f52600660205260ff60405f205416610fd25790610c5692916137d2565b610fa65773ffffffffffffffffffffffffffffffffffffffff7f000000000000000000000000000000000000000000000000000000000000000016906040517f1601e641000000000000000000000000000000000000000000000000000000008152846004820152608081602481865afa9081156107d7575f91610f5c575b50610d086127109161ffff7f00000000000000000000000000000000000000000000000000000000000000001690612b79565b04928315610f30575f908152600660209081526040808320805460ff19166001179055517f02fb4d8500000000000000000000000000000000000000000000000000000000815273ffffffffffffffffffffffffffffffffffffffff909316600484015260248301949094529093929184918290816044810103925af19182156107d7575f92610efc575b50612710610dc561ffff7f00000000000000000000000000000000000000000000000000000000000000001684612b79565b0490612710610df861ffff7f00000000000000000000000000000000000000000000000000000000000000001685612b79565b0493610e0d85610e088587612b8c565b612b8c565b335f52600260205260405f20610e24858254612b6c565b90556004359573ffffffffffffffffffffffffffffffffffffffff87168088036101fd57602097505f526002875260405f20610e61828254612b6c565b905573ffffffffffffffffffffffffffffffffffffffff7f0000000000000000000000000000000000000000000000000000000000000000165f526002875260405f20610eaf838254612b6c565b90556040519486865287860152604085015260608401527f932bd79794132aa0874227fa62e5a39e3bc815f2758af6393ce272f6b87c725760803394a460ff195f5c165f5d604051908152f35b9091506020813d602011610f28575b81610f1860209383612a2e565b810103126101fd57519083610d93565b3d9150610f0b565b847fea532960000000000000000000000000000000000000000000000000000000005f5260045260245ffd5b90506080813d608011610f9e575b81610f7760809383612a2e565b810103126101fd576060815191015167ffffffffffffffff8116036101fd57610d08610cd5565b3d9150610f6a565b837f35ae18fb000000000000000000000000000000000000000000000000000000005f5260045260245ffd5b85877fb26cb36c000000000000000000000000000000000000000000000000000000005f5260045260245260445ffd5b847f43b8da45000000000000000000000000000000000000000000000000000000005f5260045260245ffd5b141590508588610bf7565b837f248b0e89000000000000000000000000000000000000000000000000000000005f5260045260245260445ffd5b867f1b238825000000000000000000000000000000000000000000000000000000005f5260045260245260445ffd5b6040808281866001953701930191019091610ab9565b7fca988ffd000000000000000000000000000000000000000000000000000000005f5260045260245260445260645ffd5b91600191935060408181878194370194019101918492939193610a77565b827f65a2fb40000000000000000000000000000000000000000000000000000000005f5260045260245ffd5b9091506020813d602011611154575b8161114460209383612a2e565b810103126101fd5751908b610a09565b3d9150611137565b83827fa4eb81d6000000000000000000000000000000000000000000000000000000005f5260045260245260445ffd5b87877f6646c260000000000000000000000000000000000000000000000000000000005f5260045260245260445ffd5b7f37ed32e8000000000000000000000000000000000000000000000000000000005f5260045ffd5b346101fd575f6003193601126101fd5760206040517f00000000000000000000000000000000000000000000000000000000000000008152f35b346101fd575f6003193601126101fd57602073ffffffffffffffffffffffffffffffffffffffff5f5416604051908152f35b346101fd575f6003193601126101fd5761132260206040516112728282612a2e565b5f81525f36813760409161132f83519361128c8186612a2e565b600685527f54656e64657200000000000000000000000000000000000000000000000000008386015280516112c18282612a2e565b600181527f31000000000000000000000000000000000000000000000000000000000000008482015281519687967f0f00000000000000000000000000000000000000000000000000000000000000885260e08689015260e08801906129b4565b91868303908701526129b4565b4660608501523060808501525f60a085015283810360c08501528180845192838152019301915f5b82811061136657505050500390f35b835185528695509381019392810192600101611357565b346101fd5760c06003193601126101fd5760206101f5610970613919565b346101fd575f6003193601126101fd57602060405173ffffffffffffffffffffffffffffffffffffffff7f0000000000000000000000000000000000000000000000000000000000000000168152f35b346101fd5760206003193601126101fd5760206101f573ffffffffffffffffffffffffffffffffffffffff61141e612991565b16805f526002835260405f20549073ffffffffffffffffffffffffffffffffffffffff7f000000000000000000000000000000000000000000000000000000000000000016145f146114915777ffffffffffffffffffffffffffffffffffffffffffffffff60045460401c5b1690612b6c565b77ffffffffffffffffffffffffffffffffffffffffffffffff5f61148a565b346101fd576101406003193601126101fd5760043567ffffffffffffffff81116101fd576101e060031982360301126101fd576101007fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffdc3601126101fd576101243567ffffffffffffffff81116101fd5760209161153561153e923690600401612932565b916004016135ea565b6040519015158152f35b346101fd5760206003193601126101fd5773ffffffffffffffffffffffffffffffffffffffff611576612991565b165f526001602052602060ff60405f2054166040519015158152f35b346101fd575f6003193601126101fd57602060405173ffffffffffffffffffffffffffffffffffffffff7f0000000000000000000000000000000000000000000000000000000000000000168152f35b346101fd5760406003193601126101fd576115fb612991565b602435908115158092036101fd5773ffffffffffffffffffffffffffffffffffffffff5f541633036102ce5773ffffffffffffffffffffffffffffffffffffffff169081156102a65760207f1a594081ae893ab78e67d9b9e843547318164322d32c65369d78a96172d9dc8f91835f526001825260405f2060ff1981541660ff8316179055604051908152a2005b346101fd5760206003193601126101fd57600435805f52600560205260405f205480156116bb57602090604051908152f35b507f4392ee6a000000000000000000000000000000000000000000000000000000005f5260045260245ffd5b346101fd5760406003193601126101fd5773ffffffffffffffffffffffffffffffffffffffff611715612991565b165f52600360205260405f206024355f52602052602060405f2054604051908152f35b346101fd575f6003193601126101fd57602060405173ffffffffffffffffffffffffffffffffffffffff7f0000000000000000000000000000000000000000000000000000000000000000168152f35b346101fd5760206003193601126101fd5760043560ff5f5c166111bc57600160ff195f5c16175f5d801561196257335f52600260205260405f205473ffffffffffffffffffffffffffffffffffffffff7f000000000000000000000000000000000000000000000000000000000000000016331461192e575b818181116118fb5761181291612b8c565b335f52600260205260405f20556040518181527f7084f5476618d8e60b11ef0d7d3f06914655adb8793e28ff7f018d4c76d505d560203392a25f80808084335af13d156118f6573d67ffffffffffffffff81116118c95760405190611881601f8201601f191660200183612a2e565b81525f60203d92013e5b1561189a5760ff195f5c165f5d005b7f1c43b976000000000000000000000000000000000000000000000000000000005f523360045260245260445ffd5b7f4e487b71000000000000000000000000000000000000000000000000000000005f52604160045260245ffd5b61188b565b507fdb42144d000000000000000000000000000000000000000000000000000000005f523360045260245260445260645ffd5b6004548060401c80611942575b5050611801565b6119569067ffffffffffffffff9293612b6c565b9116600455828061193b565b7f1f2a2005000000000000000000000000000000000000000000000000000000005f5260045ffd5b346101fd5760406003193601126101fd57600435602435335f52600360205260405f20825f5260205260405f2081815417905560405191825260208201527f41a696ce0dbffb78931eef7ecfa24d3ab6270c8a321cc6564df24b38f16c4e4f60403392a2005b346101fd5760206003193601126101fd5760043567ffffffffffffffff81116101fd57611a21903690600401612963565b335f52600160205260ff60405f205416156108115760ff5f5c166111bc57600160ff195f5c16175f5d6005611a568284612b6c565b911061262357813560f01c600383018311611e085760028301808411611e0857355f1a9182601402601481048403611e0857611a959060038601612b6c565b600181018111611e085780355f1a80601402601481048203611e0857611abe9060018401612b6c565b6001810190818111611e085784821161261957355f1a9085158015612611575b6125e957611aeb82612cfc565b94865f915f5b85811061242c5750831491821592612421575b50506123ec5750611b1e611b1785612dd0565b8686613267565b156123c4575f5b818110612383575050611b3785612bd2565b611b4082612bd2565b90611b4a86612bba565b94611b586040519687612a2e565b868652601f19611b6788612bba565b01366020880137611b76613b14565b9060405191610b4083016040527f22e60d2d37b097c8c1a9cba38d0797dc35867cab985486d60765a23dbccac58683527f190100000000000000000000000000000000000000000000000000000000000060e084015260e283015260038a01610220830152886102408301528461026083015282610280830152836102a083015260036102c08301527fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff6102e08301525f6103008301525f6103208301526020870190602080820191805160051b0101905b818110611fd8575050506103008101519081611fca575b5050955f975f975f9061ffff7f000000000000000000000000000000000000000000000000000000000000000016915b848110611f165750505050505f5b828110611ebc575050505080515b60018111611e3557506020015160405192611cc5846129d9565b60045491602067ffffffffffffffff84169586815201918360401c835260018601809611611e085760209686957f7ce8d0718114d0801001928a98747e0236a5fa0ed8cbb0e640a5a52914d33a3d956080957fffffffffffffffffffffffffffffffffffffffffffffffff0000000000000000611d688677ffffffffffffffffffffffffffffffffffffffffffffffff67ffffffffffffffff8d16945116612b6c565b92604051611d75816129d9565b8381528d77ffffffffffffffffffffffffffffffffffffffffffffffff8616910152161760045567ffffffffffffffff7fffffffffffffffffffffffffffffffffffffffffffffffff0000000000000000806004549360401b1616911617600455865f52600589528360405f20556040519384528884015260408301526060820152a260ff195f5c165f5d604051908152f35b7f4e487b71000000000000000000000000000000000000000000000000000000005f52601160045260245ffd5b60207fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffc08260051b168301019060208301602084015b838110611e925750600182169283611e88575b505060011c01611cab565b5190528680611e7d565b9060206040918351828501519081811891811182021890815f52188252825f208152019101611e6a565b611ec68183612ba6565b519081611ed8575b6001915001611c9d565b8060140291601483048203611e0857611ef5600193848801612b6c565b3560601c5f526002602052611f0f60405f20918254612b6c565b9055611ece565b611f208183612ba6565b519a8b15611fc057612710848d02048091019b01809c019b81601402601481048303611e0857611f539060038701612b6c565b3560601c90815f52600260205260405f2054818110611f8e576001939291611f7a91612b8c565b905f52600260205260405f20555b01611c8f565b827fdb42144d000000000000000000000000000000000000000000000000000000005f5260045260245260445260645ffd5b9a50600190611f88565b610320015190558880611c5f565b805160e0810180516040870152516101e0860152608081015161010060608301510191610100810151926040608760a084015102850192015160051b905b82851061202a575050505050602001611c48565b9091929396610260890151883560011a10156102408a0151893560f81c10151761234c576014883560f81c026102208a0151013560601c8060208b0152600289013560608b0152602289013560a01c908160808c0152602e8a013560d81c918260a08d015260338b013560c01c60c08d015260e08c206101028d0152604260e08d0120928b82603b83421192013560a01c1181176122d25750505060205f60806101408e7f7fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff8f888484015260476067820135918260ff1c601b016101608601520135610180840152166101a08201528380520160015afa507f7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a06101a08c0151115f51828115911817176122a35760c08b0151908b68ff00000000000000008c8460081c9182913560b81c1617906102e08301518218612252575b505050600160ff83161b6103208d0151166122245750869260879286866103408f8f600160ff602099161b610320830151176103208301526001813560f81c0160051b61028083015101603b82013560a01c8151019052603b60018235811a0160051b6102a08401510191013560a01c815101905201376103408d018790206102008e01526101c08d019081526060902081520198019493929101612016565b7fe90aded4000000000000000000000000000000000000000000000000000000005f5260045260245260445ffd5b61030083015180612295575b50835f526102c083015160205260405f206020525f5261030060405f209283926102e08201520152546103208d01528b5f80612184565b61032084015190555f61225e565b907f1f3c0a72000000000000000000000000000000000000000000000000000000005f5260045260245260445ffd5b8c94935061231d5750603b606493604051937f023a36a70000000000000000000000000000000000000000000000000000000085526004850152013560a01c60248301526044820152fd5b827fda564c64000000000000000000000000000000000000000000000000000000005f5260045260245260445ffd5b6003886102208b01519003017f70ac562d000000000000000000000000000000000000000000000000000000005f5260045260245ffd5b8061012061239360019388612ba6565b510151806123a3575b5001611b25565b60e06123af8389612ba6565b5101515f52600760205260405f20558961239c565b7f77f54797000000000000000000000000000000000000000000000000000000005f5260045ffd5b876123f691612b8c565b7f70ac562d000000000000000000000000000000000000000000000000000000005f5260045260245ffd5b14159050868a611b04565b939091506021810192838211611e08578284116125df5760208201808311611e0857355f1a9360018501808611611e08577f03ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff81168103611e08576101e184018211611e08576124a29060061b6101e18501612b6c565b9460028601808711611e08578581116125d557863560f01c947f07ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff83168303611e08578260051b610100018061010011611e08576087870287810460871488151715611e08576125119084612b6c565b61252461251e838a612b79565b82612b6c565b99881580156125cc575b6125bb575091859391859361254c6125b0999760019b998535613bf1565b946040519661255a88612a11565b87526101e1840160208801526040870152606086015260808501528560a085015261010060c08501523560e084015261010083015261012082015261259f888d612ba6565b526125aa878c612ba6565b50612b6c565b929301908891611af1565b925050508f91506123f69250612b8c565b50898b1161252e565b6123f68f86612b8c565b6123f68c83612b8c565b7fc2e5347d000000000000000000000000000000000000000000000000000000005f5260045ffd5b508115611ade565b6123f68883612b8c565b7f70ac562d000000000000000000000000000000000000000000000000000000005f525f60045260245ffd5b346101fd5760206003193601126101fd5760043567ffffffffffffffff81116101fd57612680903690600401612963565b600361268c8284612b6c565b911061262357813560f01c60028301808411611e0857355f1a9260038101808211611e085793821580156128be575b6125e9576126c881612cfc565b935f915f905b8082106127195750508514801591849161270e575b5050612704576126fd83836126f782612dd0565b91613267565b156123c457005b6123f69084612b8c565b1415905082866126e3565b90966021810193848211611e08578385116128b45781359460208301808411611e0857355f1a926001840190818511611e08577f03ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff82168203611e08576101e1810191828411611e085761278f9060061b83612b6c565b976002890191828a11611e08578883116128aa5750883560f01c957f07ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff81168103611e08578060051b61010001908161010011611e08575f881560011715611e08576127fa9085612b6c565b9061280e612808848b612b79565b83612b6c565b9b891580156128a1575b61289757509183918361283689979560019c9a61288e9c9a98613bf1565b956040519761284489612a11565b885260208801526040870152606086015260808501528560a085015261010060c085015260e08401526101008301526101208201526128838c8c612ba6565b526125aa8b8b612ba6565b939701906126ce565b8d6123f691612b8c565b508b8d11612818565b8a6123f691612b8c565b6123f68683612b8c565b5080156126bb565b346101fd5760a06003193601126101fd5760843567ffffffffffffffff81116101fd5761153e6128fc6020923690600401612932565b90606435604435602435600435612a8e565b346101fd575f6003193601126101fd5760209067ffffffffffffffff600454168152f35b9181601f840112156101fd5782359167ffffffffffffffff83116101fd576020808501948460051b0101116101fd57565b9181601f840112156101fd5782359167ffffffffffffffff83116101fd57602083818601950101116101fd57565b6004359073ffffffffffffffffffffffffffffffffffffffff821682036101fd57565b90601f19601f602080948051918291828752018686015e5f8582860101520116010190565b6040810190811067ffffffffffffffff8211176118c957604052565b60c0810190811067ffffffffffffffff8211176118c957604052565b610140810190811067ffffffffffffffff8211176118c957604052565b90601f601f19910116810190811067ffffffffffffffff8211176118c957604052565b9190811015612a615760051b0190565b7f4e487b71000000000000000000000000000000000000000000000000000000005f52603260045260245ffd5b9493929091945f52600560205260405f2054948515612b54576040805160208101948552908101919091526060810191909152919291612ad181608081016103dc565b519020915f915b808310612ae6575050501490565b909192600190612af7858486612a51565b3580821015612b2c576040519060208201928352604082015260408152612b1f606082612a2e565b5190205b93019190612ad8565b906040519060208201928352604082015260408152612b4c606082612a2e565b519020612b23565b5050505050505f90565b6001019081600111611e0857565b91908201809211611e0857565b81810292918115918404141715611e0857565b91908203918211611e0857565b805115612a615760200190565b8051821015612a615760209160051b010190565b67ffffffffffffffff81116118c95760051b60200190565b90612bdc82612bba565b612be96040519182612a2e565b828152601f19612bf98294612bba565b0190602036910137565b9035907fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe1813603018212156101fd570180359067ffffffffffffffff82116101fd57602001918160061b360383136101fd57565b905f905b60028210612c6857505050565b6040808281866001953701930191019091612c5b565b60408051909190612c8f8382612a2e565b6001815291601f1901825f5b828110612ca757505050565b602090604051612cb681612a11565b5f81525f838201525f60408201525f60608201525f60808201525f60a08201525f60c08201525f60e08201525f6101008201525f61012082015282828501015201612c9b565b90612d0682612bba565b612d136040519182612a2e565b828152601f19612d238294612bba565b01905f5b828110612d3357505050565b602090604051612d4281612a11565b5f81525f838201525f60408201525f60608201525f60808201525f60a08201525f60c08201525f60e08201525f6101008201525f61012082015282828501015201612d27565b9392820190602081015b828410612d9f5750505050565b9091929460206110009187860390838211612dc8575b8552808885370183209501929190612d92565b839150612db5565b9060405191602081019060208151918260051b010190935b818310612df457505050565b909193612e35602091612e1e875191825186600160408601510160061b8288870151030192612d88565b84606060a084015160808501510293015191612d88565b94019190612de8565b6001939260051b8201915b828110612e5557505050565b602080917f30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f0000001806001863599828b10169909825108815201910190612e49565b9091939260019460051b8301925b838110612eaf5750505050565b602080917f30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f0000001808587359a828c10169a09825108815201920191612ea2565b604051610960810160208301835161096061024082028501016040525f80526001946108a08501906108a08601905b60208460051b8201018510612f7c575050505050816108a07ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7606020945f9403019183805201600860c08304620109a00262015f9001fa1660015f51141690565b909192939496855193805f9160408701516060880151916080890151918c8360a08c01510285019260c08c01519a5f5b84811061324e575081146001146131f057506020815f80935201526001989291909995995b8d82861061316e5750505050505093895f968a8451917f30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f0000001604060208801519701519183516101808701527f30644e72e131a029b85045b68181585d97816a916871ca8d3c208c16d87cfd4760208501518103066101a0870152067f30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f0000001036040848185013780608084015260408560608286016007612ee0fa90608060408601604088013760408881860137608084015260408360608282016007612ee0fa16955f915b8083106130ff5750505092608060209796936101c06101408a989589896102409a5160c0870152015160e08501528460c082016101008601370191013716169901960194939150612f1c565b92909394506040829781600180950160061b870181850137600589901b830160a001517f30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f0000001036080840152818084016060816007612ee0fa169160808160066101f4fa1695018d93928d926130b3565b6040866131dd899a9e9d8560a060c09660808e8c9d9e9f60209d9b9c9d5288805f20831c998a97818b818801378885870152818460608289016007612ee0fa16818d8c0181880137818681016060816007612ee0fa168186868160066101f4fa169901910137018b8d01612e94565b169b019701950193929190999599612fd1565b96508495509060a061322b926040839c978a3760806040890160408b0137604060c0890182375f60408201525f606082015201858701612e3e565b60408d60808160066101f4fa16978260c060019701950193929190999599612fd1565b5f60a060019394958360051b01015201908f9291612fac565b9160c060405192028201906108a082019160208501916108a0865192610240840201016040525f526001946108a08501906108a08601905b60208460051b82010185106132ff575050505050816108a07ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7606020945f9403019183805201600860c08304620109a00262015f9001fa1660015f51141690565b909192939496855193805f9160408701516060880151916080890151918c8360a08c01510285019260c08c01519a5f5b8481106135d15750811460011461357357506020815f80935201526001989291909995995b8d8286106134f15750505050505093895f968a8451917f30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f0000001604060208801519701519183516101808701527f30644e72e131a029b85045b68181585d97816a916871ca8d3c208c16d87cfd4760208501518103066101a0870152067f30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f0000001036040848185013780608084015260408560608286016007612ee0fa90608060408601604088013760408881860137608084015260408360608282016007612ee0fa16955f915b8083106134825750505092608060209796936101c06101408a989589896102409a5160c0870152015160e08501528460c08201610100860137019101371616990196019493915061329f565b92909394506040829781600180950160061b870181850137600589901b830160a001517f30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f0000001036080840152818084016060816007612ee0fa169160808160066101f4fa1695018d93928d92613436565b604086613560899a9e9d8560a060c09660808e8c9d9e9f60209d9b9c9d5288805f20831c998a97818b818801378885870152818460608289016007612ee0fa16818d8c0181880137818681016060816007612ee0fa168186868160066101f4fa169901910137018b8d01612e94565b169b019701950193929190999599613354565b96508495509060a06135ae926040839c978a3760806040890160408b0137604060c0890182375f60408201525f606082015201858701612e3e565b60408d60808160066101f4fa16978260c060019701950193929190999599613354565b5f60a060019394958360051b01015201908f929161332f565b6101c081019392916135fc8583612c03565b600185019150818511611e0857148015906137c8575b6137c0576004948386018087116137395780612ee00290612ee082040361373957620586109081018091116137395761364a85612b5e565b90816101f402916101f4830403613794579061366591612b6c565b8060061b908082046040149015171561373957603f9004614e20810180911161373957805a10613765575061369a9083612c03565b50926136a4612c7e565b937fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffdc830192831161373957613736959650604051936136e285612a11565b845260208401526040830152602460608301526101006080830152600160a083015260c08201525f60e08201525f6101008201525f61012082015261372682612b99565b5261373081612b99565b50612eed565b90565b6011877f4e487b71000000000000000000000000000000000000000000000000000000005f525260245ffd5b865a907f23e228cb000000000000000000000000000000000000000000000000000000005f525260245260445ffd5b6011887f4e487b71000000000000000000000000000000000000000000000000000000005f525260245ffd5b505f93505050565b5060408311613612565b6101c081019392916137e48583612c03565b600185019150818511611e08571480159061390f575b6137c0576004948386018087116137395780612ee00290612ee082040361373957620586109081018091116137395761383285612b5e565b90816101f402916101f4830403613794579061384d91612b6c565b8060061b908082046040149015171561373957603f9004614e20810180911161373957805a1061376557506138829083612c03565b509261388c612c7e565b937ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe7c830192831161373957613736959650604051936138ca85612a11565b84526020840152604083015261018460608301526101006080830152600160a083015260c08201525f60e08201525f6101008201525f61012082015261372682612b99565b50604083116137fa565b60043573ffffffffffffffffffffffffffffffffffffffff8116908181036101fd575060843567ffffffffffffffff81168091036101fd576040519060208201927f22e60d2d37b097c8c1a9cba38d0797dc35867cab985486d60765a23dbccac586845260408301526024356060830152604435608083015260643560a083015260c082015260a43560e082015260e081526139b761010082612a2e565b51902090565b6042906139c8613b14565b90604051917f19010000000000000000000000000000000000000000000000000000000000008352600283015260228201522090565b60418303613aa957826020116101fd57813591836040116101fd5760208101359360401015612a61576040013560f81c907f7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a084118015613a92575b613a8a576020935f93608093604051938452868401526040830152606082015282805260015afa156107d7575f5190565b505050505f90565b50601b8214158015613a595750601c821415613a59565b5050505f90565b34156119625773ffffffffffffffffffffffffffffffffffffffff16805f52600260205260405f20613ae3348254612b6c565b9055604051903482527f8752a472e571a816aea92eec8dae9baf628e840f4929fbcc2d155e6233ff68a760203393a3565b467f000000000000000000000000000000000000000000000000000000000000000003613b5f577f000000000000000000000000000000000000000000000000000000000000000090565b60405160208101907f8b73c3c69bb8fe3d512ecc4cf759cc79239f7b179b0ffacaa9a75d522b39400f82527fd65d8aa6ea9afa04f295d0a0594f77081f9cabce90dd11e1943d140127c21b2660408201527fc89efdaa54c0f20c7adf612882df0950f5a951637e0307cdcb4c672f298b8bc660608201524660808201523060a082015260a081526139b760c082612a2e565b91906101c090600160405193838386376101e08486015201806101e085015260061b9182910161020084013761020001902090805f5260076020528160405f205414613d2357604051907fee3689ad00000000000000000000000000000000000000000000000000000000825280600483015260208260248173ffffffffffffffffffffffffffffffffffffffff7f0000000000000000000000000000000000000000000000000000000000000000165afa9182156107d7575f92613cef575b508115613cc4578282036110ad57505090565b7f65a2fb40000000000000000000000000000000000000000000000000000000005f5260045260245ffd5b9091506020813d602011613d1b575b81613d0b60209383612a2e565b810103126101fd5751905f613cb1565b3d9150613cfe565b50505f905660e0346100b357601f610d4c38819003918201601f19168301916001600160401b038311848410176100b75780849260409485528339810103126100b3578051602090910151906001600160401b03821682036100b3573360805260a05260c052604051610c8090816100cc82396080518181816102ef015281816103470152610979015260a051818181609e0152818161052301528181610844015261086e015260c05181818161063601526106ea0152f35b5f80fd5b634e487b7160e01b5f52604160045260245ffdfe60806040526004361015610011575f80fd5b5f3560e01c806302fb4d851461095b5780631601e641146108ce578063230957211461065a5780633222012f146106165780633a4b66f1146104d9578063426233601461042657806373845cfa1461031357806380f55605146102c3578063bed9d861146100c55763ec5ffac214610087575f80fd5b346100c1575f6003193601126100c15760206040517f00000000000000000000000000000000000000000000000000000000000000008152f35b5f80fd5b346100c1575f6003193601126100c15760ff5f5c1661029b5760017fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff005f5c16175f5d335f525f60205260405f208054908160801c90811561026f57600181019081549367ffffffffffffffff8560801c16804210610240575061015b846fffffffffffffffffffffffffffffffff809316610b77565b941680851061020d57506fffffffffffffffffffffffffffffffff9390931690925581547fffffffffffffffff0000000000000000ffffffffffffffffffffffffffffffff169091556040518181526020919033907f8108595eb6bad3acefa9da467d90cc2217686d5c5ac85460f8b7849c840645fc908490a26101df8133610b91565b7fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff005f5c165f5d604051908152f35b847fa5ae833d000000000000000000000000000000000000000000000000000000005f523360045260245260445260645ffd5b7fb2ac6be3000000000000000000000000000000000000000000000000000000005f523360045260245260445ffd5b7ff53d8645000000000000000000000000000000000000000000000000000000005f523360045260245ffd5b7f37ed32e8000000000000000000000000000000000000000000000000000000005f5260045ffd5b346100c1575f6003193601126100c157602060405173ffffffffffffffffffffffffffffffffffffffff7f0000000000000000000000000000000000000000000000000000000000000000168152f35b346100c15760406003193601126100c15761032c610b54565b6024359073ffffffffffffffffffffffffffffffffffffffff7f00000000000000000000000000000000000000000000000000000000000000001633036103fa57602073ffffffffffffffffffffffffffffffffffffffff7fb053a79cce9170b9bcffafb599dd7e9fcba32cf5f486ff4e72b9e55a415beb7c921692835f525f8252600160405f20016fffffffffffffffffffffffffffffffff808316167fffffffffffffffffffffffffffffffff00000000000000000000000000000000825416179055604051908152a2005b7f0e717980000000000000000000000000000000000000000000000000000000005f523360045260245ffd5b346100c15760206003193601126100c15773ffffffffffffffffffffffffffffffffffffffff610454610b54565b165f525f60205260405f20546fffffffffffffffffffffffffffffffff8160801c9116036fffffffffffffffffffffffffffffffff81116104ac576020906fffffffffffffffffffffffffffffffff60405191168152f35b7f4e487b71000000000000000000000000000000000000000000000000000000005f52601160045260245ffd5b5f6003193601126100c15734156105ee57335f525f60205260405f20805490610521610517346fffffffffffffffffffffffffffffffff8516610b84565b9260801c83610b77565b7f0000000000000000000000000000000000000000000000000000000000000000908181106105bc5750506fffffffffffffffffffffffffffffffff808316167fffffffffffffffffffffffffffffffff000000000000000000000000000000008254161790556040519034825260208201527f1449c6dd7851abc30abf37f57715f492010519147cc2652fbc38202c18a6ee9060403392a2005b7f8c05da37000000000000000000000000000000000000000000000000000000005f523360045260245260445260645ffd5b7f1f2a2005000000000000000000000000000000000000000000000000000000005f5260045ffd5b346100c1575f6003193601126100c157602060405167ffffffffffffffff7f0000000000000000000000000000000000000000000000000000000000000000168152f35b346100c15760206003193601126100c15760043580156105ee57335f525f60205260405f208054908160801c9160018201906106ac846fffffffffffffffffffffffffffffffff808554169316610b77565b90808211156108c7576106bf9082610b77565b8086116108945750846106d191610b77565b8015158061086b575b610818575067ffffffffffffffff7f00000000000000000000000000000000000000000000000000000000000000001667ffffffffffffffff4216019167ffffffffffffffff83116104ac57836107df9261079487936fffffffffffffffffffffffffffffffff6107548667ffffffffffffffff9a610b84565b82546fffffffffffffffffffffffffffffffff16911660801b7fffffffffffffffffffffffffffffffff0000000000000000000000000000000016179055565b80547fffffffffffffffff0000000000000000ffffffffffffffffffffffffffffffff77ffffffffffffffff000000000000000000000000000000008760801b169116179055610b84565b60405193845260208401521660408201527fad45e73f3869206cbe603af99c45463bc0a13c481e99d8a2efd93c7d64f2814b60603392a2005b7f8c05da37000000000000000000000000000000000000000000000000000000005f52336004526024527f000000000000000000000000000000000000000000000000000000000000000060445260645ffd5b507f000000000000000000000000000000000000000000000000000000000000000081106106da565b857f393f9c80000000000000000000000000000000000000000000000000000000005f523360045260245260445260645ffd5b505f6106bf565b346100c15760206003193601126100c15773ffffffffffffffffffffffffffffffffffffffff6108fc610b54565b165f525f602052608060405f2067ffffffffffffffff60018254920154604051926fffffffffffffffffffffffffffffffff81168452841c60208401526fffffffffffffffffffffffffffffffff81166040840152831c166060820152f35b346100c15760406003193601126100c157610974610b54565b6024357f000000000000000000000000000000000000000000000000000000000000000073ffffffffffffffffffffffffffffffffffffffff811633036103fa5760ff5f5c1661029b5773ffffffffffffffffffffffffffffffffffffffff60209360017fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff005f5c16175f5d16805f525f84527fdf265bfb52299e38254430e6ece4cdeb6f81588779612f5fcb3ed971a10a972b6040805f206fffffffffffffffffffffffffffffffff815416958681105f14610b4957610a55908097610b77565b906fffffffffffffffffffffffffffffffff82166fffffffffffffffffffffffffffffffff81167fffffffffffffffffffffffffffffffff0000000000000000000000000000000083541617825582825460801c11610b03575b505081519086825287820152a28180610af3575b50507fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff005f5c165f5d604051908152f35b610afc91610b91565b8281610ac3565b81546fffffffffffffffffffffffffffffffff1660809190911b7fffffffffffffffffffffffffffffffff00000000000000000000000000000000161790558780610aaf565b50610a558680610b77565b6004359073ffffffffffffffffffffffffffffffffffffffff821682036100c157565b919082039182116104ac57565b919082018092116104ac57565b5f80808085855af13d15610c7b573d67ffffffffffffffff8111610c4e57604051907fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe0603f81601f8401160116820182811067ffffffffffffffff821117610c4e5760405281525f60203d92013e5b15610c09575050565b73ffffffffffffffffffffffffffffffffffffffff907f1c43b976000000000000000000000000000000000000000000000000000000005f521660045260245260445ffd5b7f4e487b71000000000000000000000000000000000000000000000000000000005f52604160045260245ffd5b610c0056' as const;
+export const tenderMarketBytecode = '0x6102a080604052346104a75780616561803803809161001e82856104ab565b833981010361012081126104a757610035826104ce565b90610042602084016104ce565b60408401516001600160a01b038116928382036104a75760c090605f1901126104a75760405160c081016001600160401b038111828210176104425760405261008d606087016104e2565b815261009b608087016104e2565b91602082019283526100af60a088016104e2565b93604083019485526100c360c089016104e2565b6060840190815260e0890151989096906001600160401b038a168a036104a75761010090608086019a8b5201519760a08501988952604051906101076040836104ab565b6006825260208201652a32b73232b960d11b81526040519261012a6040856104ab565b60018452603160f81b60208501908152926001600160a01b0316801561049457600180546001600160a01b03199081169091555f8054918216831781556001600160a01b03909116907f8be0079c531659141344cd1fd0a4f28419497f9722a3daafe3b4186f6b6457e09080a36101a0816104f1565b610120526101ad846104f1565b61014052519020918260e05251902080610100524660a0526040519060208201927f8b73c3c69bb8fe3d512ecc4cf759cc79239f7b179b0ffacaa9a75d522b39400f8452604083015260608201524660808201523060a082015260a0815261021660c0826104ab565b5190206080523060c0526001600160a01b0382161590811561048b575b5061047c5761ffff8351166127108111610456575061ffff8451166127108111610456575061ffff85511661ffff875116810180911161046857612710811161045657506101a05261016052436101c0525161ffff9081166101e052905181166102005290518116610220529051166102405281516001600160401b0390811661026052815161028052905191516040519291610d699182850191908116908211858310176104425760409385936157f88539825260208201520301905ff08015610437576001600160a01b031661018052600c80546001600160401b031916620a8c0017905560405161529b908161055d823960805181614f86015260a0518161503d015260c05181614f57015260e05181614fd501526101005181614ffb01526101205181611a7a01526101405181611aa3015261016051818181611bb3015281816147eb01526150e601526101805181818160240152818161082c01528181610bdc0152818161137f015261281a01526101a05181818161157801528181611e4801528181611fa90152614dfc01526101c05181611a1a01526101e051818181610641015281816122760152612b7401526102005181818161067801528181610c4e01526113f00152610220518181816106a401526114c00152610240518181816106cf01526114f3015261026051816106fc015261028051816107220152f35b6040513d5f823e3d90fd5b634e487b7160e01b5f52604160045260245ffd5b632e109e9f60e01b5f5260045260245ffd5b634e487b7160e01b5f52601160045260245ffd5b63d92e233d60e01b5f5260045ffd5b9050155f610233565b631e4fbdf760e01b5f525f60045260245ffd5b5f80fd5b601f909101601f19168101906001600160401b0382119082101761044257604052565b51906001600160a01b03821682036104a757565b519061ffff821682036104a757565b601f81511161051c57602081519101516020821061050d571790565b5f198260200360031b1b161790565b604460209160405192839163305a27a960e01b83528160048401528051918291826024860152018484015e5f828201840152601f01601f19168101030190fdfe6080806040526004361015610078575b50361561001a575f80fd5b6001600160a01b037f000000000000000000000000000000000000000000000000000000000000000016330361004c57005b7fc980a221000000000000000000000000000000000000000000000000000000005f523360045260245ffd5b5f3560e01c90816306f13056146137e857508063076c4bc1146137a05780630964c95b14613725578063269a4545146134b8578063279b3b95146129015780632bce68d21461285a5780634a5f2b5d1461283e5780634cf088d9146127fb5780634fe02b44146127b7578063509b368c14612759578063558a7297146126b6578063601f979514611fcd57806361d027b314611f8a5780636d70f7ae14611f4d5780636d832d8e14611eb557806370a0823114611e0a578063715018a614611d7357806373add0fd14611ca757806379ba509714611bd75780637b10399914611b945780638438fe6114611b7657806384b0196e14611a625780638da5cb5b14611a3d5780639a454b9914611a035780639ee679e8146117cf578063a14bbcf31461110e578063a238f9df146110f1578063a7ab6961146110ca578063aa67c91914611076578063b7026d7d14610966578063c086747d146107bd578063cab7e8eb1461076d578063cff0ab96146105f2578063d0e30db0146105dc578063df2dd3ac1461056c578063e03ff7cb14610406578063e30c3978146103e0578063eb91aba614610386578063ee5d1c98146102f2578063f2fde38b1461026d5763f698da2514610247575f61000f565b34610269575f600319360112610269576020610261614f4d565b604051908152f35b5f80fd5b34610269576020600319360112610269576001600160a01b0361028e61383d565b610296614605565b16807fffffffffffffffffffffffff000000000000000000000000000000000000000060015416176001556001600160a01b035f54167f38d16b8cac22d99fc7c124b9cd0de2d3fa1faef420bfe791d8c362d765e227005f80a3005b346102695760a0600319360112610269576084356001600160a01b03811690818103610269576020916102619150604051838101917f9ac00a10c0fc54e0c8503d03484ce9fd141dd44a3e6e4afb6b2cf39a2dfb6fe6835260043560408301526024356060830152604435608083015260643560a083015260c082015260c0815261037e60e082613928565b5190206146b1565b34610269576060600319360112610269576020604051818101906103d5816103c7604435602435600435876040919493926060820195825260208201520152565b03601f198101835282613928565b519020604051908152f35b34610269575f6003193601126102695760206001600160a01b0360015416604051908152f35b34610269575f6003193601126102695761041e614591565b335f52600b60205260405f2060405190610437826138a6565b549067ffffffffffffffff6fffffffffffffffffffffffffffffffff83169283835260801c1691826020830152158015610563575b610533576020906fffffffffffffffffffffffffffffffff61048d33614dda565b91511681811015610528576104b19080925b335f52600b85525f6040812055613a86565b335f526005835260405f20556040518181527f7084f5476618d8e60b11ef0d7d3f06914655adb8793e28ff7f018d4c76d505d5833392a280610519575b5f7f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f005d604051908152f35b6105238133614eb5565b6104ee565b506104b1818061049f565b507fe1a9d2c8000000000000000000000000000000000000000000000000000000005f523360045260245260445ffd5b5081421061046c565b34610269576040600319360112610269576024356001600160a01b0381168103610269576040516105be816103c76020820194600435869092916001600160a01b036020916040840195845216910152565b5190205f526009602052602060ff60405f2054166040519015158152f35b5f600319360112610269576105f033614e5e565b005b34610269575f600319360112610269575f60a0604051610611816138ef565b828152826020820152826040820152826060820152826080820152015260c060405161063c816138ef565b61ffff7f0000000000000000000000000000000000000000000000000000000000000000169081815267ffffffffffffffff602082019161ffff7f000000000000000000000000000000000000000000000000000000000000000016835261ffff60408201817f0000000000000000000000000000000000000000000000000000000000000000168152816060840191817f00000000000000000000000000000000000000000000000000000000000000001683528160a06080870196887f000000000000000000000000000000000000000000000000000000000000000016885201977f00000000000000000000000000000000000000000000000000000000000000008952604051998a52511660208901525116604087015251166060850152511660808301525160a0820152f35b3461026957604060031936011261026957602061078861383d565b6001600160a01b0360243591165f526006825260405f208160081c5f52825260405f2054600160ff60405193161b1615158152f35b346102695760406003193601126102695760043567ffffffffffffffff8111610269576107ee90369060040161380c565b60243567ffffffffffffffff81116102695761080e90369060040161380c565b335f52600460205260ff60405f2054161561093a5780830361090b577f00000000000000000000000000000000000000000000000000000000000000006001600160a01b031693925f5b81811061086157005b61086c81838761394b565b35906001600160a01b03821682036102695761088981858761394b565b3591873b15610269576040517f73845cfa0000000000000000000000000000000000000000000000000000000081526001600160a01b0391909116600482015260248101929092525f82604481838b5af1918215610900576001926108f0575b5001610858565b5f6108fa91613928565b876108e9565b6040513d5f823e3d90fd5b827fab8b67c6000000000000000000000000000000000000000000000000000000005f5260045260245260445ffd5b7f76c6c93a000000000000000000000000000000000000000000000000000000005f523360045260245ffd5b3461026957600319360161026081126102695760c0136102695760c07fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff3c360112610269576101843567ffffffffffffffff8111610269576109cb903690600401613853565b9060a07ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe5c360112610269576102443567ffffffffffffffff811161026957610a17903690600401613853565b610a22939193614591565b610a32610a2d614618565b6146b1565b9260c4359460e435926001600160a01b0384169687850361026957610104359361012435966101443567ffffffffffffffff8116808203610269578b610ad6918c93506040519060208201927f06d542c3c5520f4ab241a50bc61c1a3cf774e239f04a961d79b387d3d3d304cf845288604084015260608301528a60808301528c60a083015260c08201526101643560e082015260e0815261037e61010082613928565b93149182159261104a575b5050905061101e576101a4359186831493841594611002575b8415610ff5575b508315610f3a575b505050610f0a5767ffffffffffffffff610b21613af3565b16421115610ea457610b31613b0a565b9160a4356001600160a01b03600160ff83161b941693845f52600660205260405f209160081c91825f526020528060405f20541615159182610e81575b5050610e555760405160208101908582528660408201527f06d542c3c5520f4ab241a50bc61c1a3cf774e239f04a961d79b387d3d3d304cf606082015260608152610bba608082613928565b51902091825f52600960205260ff60405f205416610e25576001600160a01b037f000000000000000000000000000000000000000000000000000000000000000016916040517f1601e641000000000000000000000000000000000000000000000000000000008152876004820152608081602481875afa9081156109005761271091610c74915f91610df3575b5061ffff7f00000000000000000000000000000000000000000000000000000000000000001690613a73565b0480821015610deb5750925b8315610dbf575f90815260096020908152604080832080547fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff00166001179055517f02fb4d850000000000000000000000000000000000000000000000000000000081526001600160a01b03909316600484015260248301949094529095929186918290816044810103925af1928315610900575f93610d8a575b60209450825f526005855260405f20610d34858254613a66565b90557f75a21a823ce41731bdc3c4a200361a73dbca1423dbe133e0cffea0040da6eb5b85604051868152a45f7f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f005d604051908152f35b92506020843d602011610db7575b81610da560209383613928565b81010312610269576020935192610d1a565b3d9150610d98565b867fea532960000000000000000000000000000000000000000000000000000000005f5260045260245ffd5b905092610c80565b610e15915060803d608011610e1e575b610e0d8183613928565b810190613bf2565b5050508a610c48565b503d610e03565b85857fb26cb36c000000000000000000000000000000000000000000000000000000005f5260045260245260445ffd5b837f3508fdd8000000000000000000000000000000000000000000000000000000005f5260045260245ffd5b909150845f52600d60205260405f20905f5260205260405f205416158680610b6e565b67ffffffffffffffff83610eb6613af3565b907fe7172844000000000000000000000000000000000000000000000000000000005f52600452166024527fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff60445260645ffd5b50507f52467fa3000000000000000000000000000000000000000000000000000000005f5260045260245260445ffd5b909192506101e4359167ffffffffffffffff8316928381036102695750610204359167ffffffffffffffff83168084036102695789956001600160a01b039586610fe593610fea9750610f8b613b37565b906040519360208501957f27aaa566b712f827d4aeb1601ab4cb3cd5411ec97054421a4bae408aea067445875260408601526101c4356060860152608085015260a08401521660c082015260c0815261037e60e082613928565b6146f2565b161415858080610b09565b6101c43510935088610b01565b9350876001600160a01b03611015613b37565b16141593610afa565b857f407476ee000000000000000000000000000000000000000000000000000000005f5260045260245ffd5b61105d92506001600160a01b03936146f2565b165f52600460205260ff60405f20541615808980610ae1565b60206003193601126102695761108a61383d565b6001600160a01b038116156110a2576105f090614e5e565b7fd92e233d000000000000000000000000000000000000000000000000000000005f5260045ffd5b34610269575f60031936011261026957602067ffffffffffffffff600c5416604051908152f35b34610269575f600319360112610269576020604051624f1a008152f35b346102695760031936016102c081126102695760c0136102695760a07fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff3c360112610269576101643567ffffffffffffffff811161026957611173903690600401613853565b906101007ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe7c360112610269576102843567ffffffffffffffff8111610269576111c090369060040161380c565b926102a4359367ffffffffffffffff8511610269576101e0600319866004019636030112610269576111f0614591565b6111fb610a2d614618565b9260c4359484860361179f5760e4359060243580830361176f578861121f916147ad565b6040516020810190604061018483376101c45f606083015b6002821061175957505050604061024460e0830137610100815261125d61012082613928565b51902094610104359586810361172a57506040516020810190611285816103c7848a8a613b4e565b5190209161012435928381036116fb575061014435966001600160a01b038816998a8903610269576001600160a01b039561131395610fe5936040519260208401947f9ac00a10c0fc54e0c8503d03484ce9fd141dd44a3e6e4afb6b2cf39a2dfb6fe6865260408501526060840152608083015260a08201528b60c082015260c0815261037e60e082613928565b168581159182156116f0575b50506116c45760408051602081018681526001600160a01b0386169282019290925261134e81606081016103c7565b51902095865f52600960205260ff60405f205416610e2557906113719291614c93565b611698576001600160a01b037f000000000000000000000000000000000000000000000000000000000000000016906040517f1601e641000000000000000000000000000000000000000000000000000000008152846004820152608081602481865afa9081156109005761271091611416915f91611676575061ffff7f00000000000000000000000000000000000000000000000000000000000000001690613a73565b0494851561164a575f90815260096020908152604080832080547fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff00166001179055517f02fb4d850000000000000000000000000000000000000000000000000000000081526001600160a01b039093166004840152602483019690965290949185918290816044810103925af1918215610900575f92611615575b602093506127106114e661ffff7f00000000000000000000000000000000000000000000000000000000000000001685613a73565b049161271061151961ffff7f00000000000000000000000000000000000000000000000000000000000000001686613a73565b0461152d816115288688613a86565b613a86565b90335f526005875260405f20611544868254613a66565b90556001600160a01b03611556613b0a565b165f526005875260405f2061156c828254613a66565b90556001600160a01b037f0000000000000000000000000000000000000000000000000000000000000000165f526005875260405f206115ad838254613a66565b90556040519486865287860152604085015260608401527f932bd79794132aa0874227fa62e5a39e3bc815f2758af6393ce272f6b87c725760803394a45f7f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f005d604051908152f35b91506020833d602011611642575b8161163060209383613928565b810103126102695760209251916114b1565b3d9150611623565b847fea532960000000000000000000000000000000000000000000000000000000005f5260045260245ffd5b61168f915060803d608011610e1e57610e0d8183613928565b50505088610c48565b507f35ae18fb000000000000000000000000000000000000000000000000000000005f5260045260245ffd5b847f43b8da45000000000000000000000000000000000000000000000000000000005f5260045260245ffd5b14159050858861131f565b837f248b0e89000000000000000000000000000000000000000000000000000000005f5260045260245260445ffd5b867f1b238825000000000000000000000000000000000000000000000000000000005f5260045260245260445ffd5b6040808281866001953701930191019091611237565b90507fa4eb81d6000000000000000000000000000000000000000000000000000000005f5260045260245260445ffd5b84867f6646c260000000000000000000000000000000000000000000000000000000005f5260045260245260445ffd5b346102695760206003193601126102695760043580156119db5761181a6117f533614dda565b91335f52600b6020526fffffffffffffffffffffffffffffffff60405f205416613a66565b908082116119a9575067ffffffffffffffff600c541667ffffffffffffffff42160167ffffffffffffffff811161197c576fffffffffffffffffffffffffffffffff821161194b576119467fbf6730b5b5d9fd45cdb42f69910317da629fd6e12b3ab41aa1708cd916385dfc91604051611893816138a6565b6fffffffffffffffffffffffffffffffff851681526020810167ffffffffffffffff83168152335f52600b6020526fffffffffffffffffffffffffffffffff60405f209251167fffffffffffffffff00000000000000000000000000000000000000000000000077ffffffffffffffff000000000000000000000000000000008454935160801b1692161717905560405191829133958390929167ffffffffffffffff6020916040840195845216910152565b0390a2005b507f6dfcc650000000000000000000000000000000000000000000000000000000005f52608060045260245260445ffd5b7f4e487b71000000000000000000000000000000000000000000000000000000005f52601160045260245ffd5b7fdb42144d000000000000000000000000000000000000000000000000000000005f523360045260245260445260645ffd5b7f1f2a2005000000000000000000000000000000000000000000000000000000005f5260045ffd5b34610269575f6003193601126102695760206040517f00000000000000000000000000000000000000000000000000000000000000008152f35b34610269575f6003193601126102695760206001600160a01b035f5416604051908152f35b34610269575f60031936011261026957611b1a611a9e7f00000000000000000000000000000000000000000000000000000000000000006151c2565b611ac77f00000000000000000000000000000000000000000000000000000000000000006151c2565b6020611b2860405192611ada8385613928565b5f84525f3681376040519586957f0f00000000000000000000000000000000000000000000000000000000000000875260e08588015260e0870190613881565b908582036040870152613881565b4660608501523060808501525f60a085015283810360c08501528180845192838152019301915f5b828110611b5f57505050500390f35b835185528695509381019392810192600101611b50565b346102695760c0600319360112610269576020610261610a2d614618565b34610269575f6003193601126102695760206040516001600160a01b037f0000000000000000000000000000000000000000000000000000000000000000168152f35b34610269575f60031936011261026957336001600160a01b036001541603611c7b577fffffffffffffffffffffffff0000000000000000000000000000000000000000600154166001555f54337fffffffffffffffffffffffff00000000000000000000000000000000000000008216175f556001600160a01b033391167f8be0079c531659141344cd1fd0a4f28419497f9722a3daafe3b4186f6b6457e05f80a3005b7f118cdaa7000000000000000000000000000000000000000000000000000000005f523360045260245ffd5b346102695760206003193601126102695760043567ffffffffffffffff811680910361026957611cd5614605565b610e1081108015611d67575b611d3c576020817f065f238a4bdc206a1c1983524e4631c82f5b5c6da8231cee012002d7956458e0927fffffffffffffffffffffffffffffffffffffffffffffffff0000000000000000600c541617600c55604051908152a1005b7f9ce47617000000000000000000000000000000000000000000000000000000005f5260045260245ffd5b50624f1a008111611ce1565b34610269575f60031936011261026957611d8b614605565b7fffffffffffffffffffffffff0000000000000000000000000000000000000000600154166001555f6001600160a01b0381547fffffffffffffffffffffffff000000000000000000000000000000000000000081168355167f8be0079c531659141344cd1fd0a4f28419497f9722a3daafe3b4186f6b6457e08280a3005b346102695760206003193601126102695760206102616001600160a01b03611e3061383d565b16805f526005835260405f2054906001600160a01b037f000000000000000000000000000000000000000000000000000000000000000016145f14611e965777ffffffffffffffffffffffffffffffffffffffffffffffff60075460401c5b1690613a66565b77ffffffffffffffffffffffffffffffffffffffffffffffff5f611e8f565b34610269576101406003193601126102695760043567ffffffffffffffff8111610269576101e06003198236030112610269576101007fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffdc360112610269576101243567ffffffffffffffff811161026957602091611f3a611f4392369060040161380c565b91600401614b4d565b6040519015158152f35b34610269576020600319360112610269576001600160a01b03611f6e61383d565b165f526004602052602060ff60405f2054166040519015158152f35b34610269575f6003193601126102695760206040516001600160a01b037f0000000000000000000000000000000000000000000000000000000000000000168152f35b3461026957600319360161030081126102695760c0136102695760c43567ffffffffffffffff811161026957612007903690600401613853565b9060c07fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff1c360112610269576101a43567ffffffffffffffff811161026957612053903690600401613853565b9290916101007ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe3c360112610269576102c43567ffffffffffffffff8111610269576120a290369060040161380c565b6102e4359067ffffffffffffffff8211610269576101e0600319836004019336030112610269576120d1614591565b6120dc610a2d614618565b9360e43561010435976001600160a01b0389169889810361026957506101243599610164359967ffffffffffffffff8b169a8b810361026957899161218291508d610184359d6040519160208301937f06d542c3c5520f4ab241a50bc61c1a3cf774e239f04a961d79b387d3d3d304cf8552896040850152606084015260808301526101443560a083015260c08201528d60e082015260e0815261037e61010082613928565b93149182159261268a575b5050905061265e5767ffffffffffffffff6121a6613adb565b164211801590612644575b6125f5576064358089116125c257506001600160a01b036121d0613b0a565b16809681159283156125a1575b50505061257057602435926121f283856147ad565b6040516020810190612209816103c7848787613b4e565b5190209687149283159361255d575b5050506125315760a4358060081c90600160ff82161b91855f52600660205260405f20815f5260205260405f205491838316155f146124c05750855f52600660205260405f20905f526020521760405f20555b61271061229c61ffff7f00000000000000000000000000000000000000000000000000000000000000001687613a73565b0492805f52600560205260405f20546122b58588613a66565b81106124845784611528886122c993613a86565b905f52600560205260405f20556001600160a01b036122e6613b20565b165f52600560205260405f206122fd868254613a66565b9055612307613ab4565b9367ffffffffffffffff855116946001860180961161197c5760209686936103c761242f7f73df70f21648d4c5f98e5e6d453fae31be765f7e6349c493929dab1c9a37641d9561240e6040966123d477ffffffffffffffffffffffffffffffffffffffffffffffff8f8e8261238a928f67ffffffffffffffff1696015116613a66565b16918f83908b5161239a816138a6565b838152015267ffffffffffffffff167fffffffffffffffffffffffffffffffffffffffffffffffff00000000000000006007541617600755565b67ffffffffffffffff7fffffffffffffffffffffffffffffffffffffffffffffffff00000000000000006007549260401b16911617600755565b85519283918d8301958b876040919493926060820195825260208201520152565b519020845f5260088952825f20556001600160a01b0361244d613b20565b1695825191825288820152a45f7f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f005d604051908152f35b61248e8588613a66565b917fdb42144d000000000000000000000000000000000000000000000000000000005f5260045260245260445260645ffd5b929150855f52600d60205260405f20815f5260205260405f205492828416156125025750855f52600d60205260405f20905f52602052191660405f205561226b565b867fe90aded4000000000000000000000000000000000000000000000000000000005f5260045260245260445ffd5b507fea300041000000000000000000000000000000000000000000000000000000005f5260045260245ffd5b6125679350614964565b15868080612218565b5050507f1f3c0a72000000000000000000000000000000000000000000000000000000005f5260045260245260445ffd5b6001600160a01b03929350906125b791886146f2565b1614158589806121dd565b88867f023a36a7000000000000000000000000000000000000000000000000000000005f5260045260245260445260645ffd5b67ffffffffffffffff8581612608613adb565b612610613af3565b927fe7172844000000000000000000000000000000000000000000000000000000005f52600452166024521660445260645ffd5b5067ffffffffffffffff612656613af3565b1642116121b1565b847f407476ee000000000000000000000000000000000000000000000000000000005f5260045260245ffd5b61269d92506001600160a01b03936146f2565b165f52600460205260ff60405f20541615808a8061218d565b34610269576040600319360112610269576126cf61383d565b60243590811515809203610269576001600160a01b03906126ee614605565b169081156110a25760207f1a594081ae893ab78e67d9b9e843547318164322d32c65369d78a96172d9dc8f91835f526004825260405f207fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff0081541660ff8316179055604051908152a2005b3461026957602060031936011261026957600435805f52600860205260405f2054801561278b57602090604051908152f35b507f4392ee6a000000000000000000000000000000000000000000000000000000005f5260045260245ffd5b34610269576040600319360112610269576001600160a01b036127d861383d565b165f52600660205260405f206024355f52602052602060405f2054604051908152f35b34610269575f6003193601126102695760206040516001600160a01b037f0000000000000000000000000000000000000000000000000000000000000000168152f35b34610269575f600319360112610269576020604051610e108152f35b3461026957604060031936011261026957600435602435335f52600660205260405f20825f526020528060405f205480198216806128df575b50335f52600660205260405f20845f526020521760405f205560405191825260208201527f41a696ce0dbffb78931eef7ecfa24d3ab6270c8a321cc6564df24b38f16c4e4f60403392a2005b335f52600d60205260405f20855f5260205260405f2090815417905584612893565b346102695760206003193601126102695760043567ffffffffffffffff811161026957612932903690600401613853565b90335f52600460205260ff60405f2054161561093a57612950614591565b600561295c8383613a66565b921061348c57803560f01c9060038101811161197c576002810180821161197c57355f1a928360140260148104850361197c5761299c9060038401613a66565b60018101811161197c5780355f1a8060140260148104820361197c576129c59060018401613a66565b600181019081811161197c5784821161348257355f1a908615801561347a575b613452576129f282613ca3565b94875f915f5b858110613297575083149182159261328c575b50506132575750612a25612a1e85613d77565b878661420e565b1561322f575f5b8181106131ee575050612a3e86613b9a565b612a4782613b9a565b90612a5187613b82565b94612a5f6040519687613928565b878652601f19612a6e89613b82565b01366020880137612a7d614f4d565b9060405191610b4083016040527f22e60d2d37b097c8c1a9cba38d0797dc35867cab985486d60765a23dbccac58683527f190100000000000000000000000000000000000000000000000000000000000060e084015260e283015260038801610220830152896102408301528461026083015282610280830152836102a083015260066102c08301527fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff6102e08301525f6103008301525f6103208301526020870190602080820191805160051b0101905b818110612e43575050506103008101519081612e35575b5050965f955f985f9061ffff7f000000000000000000000000000000000000000000000000000000000000000016915b848110612d815750505050505f5b828110612d27575050505080515b60018111612ca057506020015191612bc8613ab4565b67ffffffffffffffff815116936001850180951161197c578585947f7ce8d0718114d0801001928a98747e0236a5fa0ed8cbb0e640a5a52914d33a3d94612c536080956123d477ffffffffffffffffffffffffffffffffffffffffffffffff612c4360209d828f67ffffffffffffffff8f1696015116613a66565b1691828d60405161239a816138a6565b865f52600889528360405f20556040519384528884015260408301526060820152a25f7f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f005d604051908152f35b60207fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffc08260051b168301019060208301602084015b838110612cfd5750600182169283612cf3575b505060011c01612bb2565b5190528680612ce8565b9060206040918351828501519081811891811182021890815f52188252825f208152019101612cd5565b612d318183613aa0565b519081612d43575b6001915001612ba4565b806014029160148304820361197c57612d60600193848801613a66565b3560601c5f526005602052612d7a60405f20918254613a66565b9055612d39565b612d8b8183613aa0565b519b8c15612e2b57612710848e02048091019c01809a01998160140260148104830361197c57612dbe9060038701613a66565b3560601c90815f52600560205260405f2054818110612df9576001939291612de591613a86565b905f52600560205260405f20555b01612b96565b827fdb42144d000000000000000000000000000000000000000000000000000000005f5260045260245260445260645ffd5b9b50600190612df3565b610320015190558880612b66565b805160e0810180516040870152516101e0860152608081015161010060608301510191610100810151926040608760a084015102850192015160051b905b828510612e95575050505050602001612b4f565b9091929396610260890151883560011a10156102408a0151893560f81c1015176131b7576014883560f81c026102208a0151013560601c8060208b0152600289013560608b0152602289013560a01c908160808c0152602e8a013560d81c918260a08d015260338b013560c01c60c08d015260e08c206101028d0152604260e08d0120928b82603b83421192013560a01c11811761313d5750505060205f60806101408e7f7fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff8f888484015260476067820135918260ff1c601b016101608601520135610180840152166101a08201528380520160015afa507f7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a06101a08c0151115f518281159118171761310e5760c08b0151908b68ff00000000000000008c8460081c9182913560b81c1617906102e083015182186130bd575b505050600160ff83161b6103208d01511661308f5750869260879286866103408f8f600160ff602099161b610320830151176103208301526001813560f81c0160051b61028083015101603b82013560a01c8151019052603b60018235811a0160051b6102a08401510191013560a01c815101905201376103408d018790206102008e01526101c08d019081526060902081520198019493929101612e81565b7fe90aded4000000000000000000000000000000000000000000000000000000005f5260045260245260445ffd5b61030083015180613100575b50835f526102c083015160205260405f206020525f5261030060405f209283926102e08201520152546103208d01528b5f80612fef565b61032084015190555f6130c9565b907f1f3c0a72000000000000000000000000000000000000000000000000000000005f5260045260245260445ffd5b8c9493506131885750603b606493604051937f023a36a70000000000000000000000000000000000000000000000000000000085526004850152013560a01c60248301526044820152fd5b827fda564c64000000000000000000000000000000000000000000000000000000005f5260045260245260445ffd5b6003886102208b01519003017f70ac562d000000000000000000000000000000000000000000000000000000005f5260045260245ffd5b806101206131fe60019388613aa0565b5101518061320e575b5001612a2c565b60e061321a8389613aa0565b5101515f52600a60205260405f205589613207565b7f77f54797000000000000000000000000000000000000000000000000000000005f5260045ffd5b8561326191613a86565b7f70ac562d000000000000000000000000000000000000000000000000000000005f5260045260245ffd5b14159050878a612a0b565b93909150602181019283821161197c57828411613448576020820180831161197c57355f1a936001850180861161197c577f03ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff8116810361197c576101e18401821161197c5761330d9060061b6101e18501613a66565b946002860180871161197c5785811161343e57863560f01c947f07ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff8316830361197c578260051b61010001806101001161197c57608787028781046087148815171561197c5761337c9084613a66565b61338f613389838a613a73565b82613a66565b9988158015613435575b61342657509185939185936133b761341b999760019b998535615063565b94604051966133c58861390b565b87526101e1840160208801526040870152606086015260808501528560a085015261010060c08501523560e084015261010083015261012082015261340a888d613aa0565b52613415878c613aa0565b50613a66565b9293019089916129f8565b90508f91506132619250613a86565b50898b11613399565b6132618d86613a86565b6132618a83613a86565b7fc2e5347d000000000000000000000000000000000000000000000000000000005f5260045ffd5b5081156129e5565b6132618683613a86565b7f70ac562d000000000000000000000000000000000000000000000000000000005f525f60045260245ffd5b346102695760206003193601126102695760043567ffffffffffffffff8111610269576134e9903690600401613853565b60036134f58284613a66565b911061348c57813560f01c6002830180841161197c57355f1a926003810180821161197c57938215801561371d575b6134525761353181613ca3565b935f915f905b80821061358257505085148015918491613577575b505061356d57613566838361356082613d77565b9161420e565b1561322f57005b6132619084613a86565b14159050828661354c565b9096602181019384821161197c57838511613482578135946020830180841161197c57355f1a92600184019081851161197c577f03ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff8216820361197c576101e181019182841161197c576135f89060061b83613a66565b976002890191828a1161197c578883116137135750883560f01c957f07ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff8116810361197c578060051b6101000190816101001161197c575f88156001171561197c576136639085613a66565b90613677613671848b613a73565b83613a66565b9b8915801561370a575b61370057509183918361369f89979560019c9a6136f79c9a98615063565b95604051976136ad8961390b565b885260208801526040870152606086015260808501528560a085015261010060c085015260e08401526101008301526101208201526136ec8c8c613aa0565b526134158b8b613aa0565b93970190613537565b8d61326191613a86565b508b8d11613681565b8a61326191613a86565b508015613524565b34610269576020600319360112610269576001600160a01b0361374661383d565b165f52600b602052602060405f2060405190613761826138a6565b546fffffffffffffffffffffffffffffffff811680835260809190911c67ffffffffffffffff1692909101829052604080519182526020820192909252f35b346102695760a06003193601126102695760843567ffffffffffffffff811161026957611f436137d6602092369060040161380c565b90606435604435602435600435613988565b34610269575f6003193601126102695760209067ffffffffffffffff600754168152f35b9181601f840112156102695782359167ffffffffffffffff8311610269576020808501948460051b01011161026957565b600435906001600160a01b038216820361026957565b9181601f840112156102695782359167ffffffffffffffff8311610269576020838186019501011161026957565b90601f19601f602080948051918291828752018686015e5f8582860101520116010190565b6040810190811067ffffffffffffffff8211176138c257604052565b7f4e487b71000000000000000000000000000000000000000000000000000000005f52604160045260245ffd5b60c0810190811067ffffffffffffffff8211176138c257604052565b610140810190811067ffffffffffffffff8211176138c257604052565b90601f601f19910116810190811067ffffffffffffffff8211176138c257604052565b919081101561395b5760051b0190565b7f4e487b71000000000000000000000000000000000000000000000000000000005f52603260045260245ffd5b9493929091945f52600860205260405f2054948515613a4e5760408051602081019485529081019190915260608101919091529192916139cb81608081016103c7565b519020915f915b8083106139e0575050501490565b9091926001906139f185848661394b565b3580821015613a26576040519060208201928352604082015260408152613a19606082613928565b5190205b930191906139d2565b906040519060208201928352604082015260408152613a46606082613928565b519020613a1d565b5050505050505f90565b600101908160011161197c57565b9190820180921161197c57565b8181029291811591840414171561197c57565b9190820391821161197c57565b80511561395b5760200190565b805182101561395b5760209160051b010190565b60405190613ac1826138a6565b60075467ffffffffffffffff8116835260401c6020830152565b6101643567ffffffffffffffff811681036102695790565b60843567ffffffffffffffff811681036102695790565b6004356001600160a01b03811681036102695790565b610104356001600160a01b03811681036102695790565b610224356001600160a01b03811681036102695790565b91907f07ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff81116102695760051b809282370190565b67ffffffffffffffff81116138c25760051b60200190565b90613ba482613b82565b613bb16040519182613928565b828152601f19613bc18294613b82565b0190602036910137565b905f905b60028210613bdc57505050565b6040808281866001953701930191019091613bcf565b9190826080910312610269578151916020810151916060604083015192015167ffffffffffffffff811681036102695790565b60408051909190613c368382613928565b6001815291601f1901825f5b828110613c4e57505050565b602090604051613c5d8161390b565b5f81525f838201525f60408201525f60608201525f60808201525f60a08201525f60c08201525f60e08201525f6101008201525f61012082015282828501015201613c42565b90613cad82613b82565b613cba6040519182613928565b828152601f19613cca8294613b82565b01905f5b828110613cda57505050565b602090604051613ce98161390b565b5f81525f838201525f60408201525f60608201525f60808201525f60a08201525f60c08201525f60e08201525f6101008201525f61012082015282828501015201613cce565b9392820190602081015b828410613d465750505050565b9091929460206110009187860390838211613d6f575b8552808885370183209501929190613d39565b839150613d5c565b9060405191602081019060208151918260051b010190935b818310613d9b57505050565b909193613ddc602091613dc5875191825186600160408601510160061b8288870151030192613d2f565b84606060a084015160808501510293015191613d2f565b94019190613d8f565b6001939260051b8201915b828110613dfc57505050565b602080917f30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f0000001806001863599828b10169909825108815201910190613df0565b9091939260019460051b8301925b838110613e565750505050565b602080917f30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f0000001808587359a828c10169a09825108815201920191613e49565b604051610960810160208301835161096061024082028501016040525f80526001946108a08501906108a08601905b60208460051b8201018510613f23575050505050816108a07ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7606020945f9403019183805201600860c08304620109a00262015f9001fa1660015f51141690565b909192939496855193805f9160408701516060880151916080890151918c8360a08c01510285019260c08c01519a5f5b8481106141f55750811460011461419757506020815f80935201526001989291909995995b8d8286106141155750505050505093895f968a8451917f30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f0000001604060208801519701519183516101808701527f30644e72e131a029b85045b68181585d97816a916871ca8d3c208c16d87cfd4760208501518103066101a0870152067f30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f0000001036040848185013780608084015260408560608286016007612ee0fa90608060408601604088013760408881860137608084015260408360608282016007612ee0fa16955f915b8083106140a65750505092608060209796936101c06101408a989589896102409a5160c0870152015160e08501528460c082016101008601370191013716169901960194939150613ec3565b92909394506040829781600180950160061b870181850137600589901b830160a001517f30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f0000001036080840152818084016060816007612ee0fa169160808160066101f4fa1695018d93928d9261405a565b604086614184899a9e9d8560a060c09660808e8c9d9e9f60209d9b9c9d5288805f20831c998a97818b818801378885870152818460608289016007612ee0fa16818d8c0181880137818681016060816007612ee0fa168186868160066101f4fa169901910137018b8d01613e3b565b169b019701950193929190999599613f78565b96508495509060a06141d2926040839c978a3760806040890160408b0137604060c0890182375f60408201525f606082015201858701613de5565b60408d60808160066101f4fa16978260c060019701950193929190999599613f78565b5f60a060019394958360051b01015201908f9291613f53565b9160c060405192028201906108a082019160208501916108a0865192610240840201016040525f526001946108a08501906108a08601905b60208460051b82010185106142a6575050505050816108a07ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7606020945f9403019183805201600860c08304620109a00262015f9001fa1660015f51141690565b909192939496855193805f9160408701516060880151916080890151918c8360a08c01510285019260c08c01519a5f5b8481106145785750811460011461451a57506020815f80935201526001989291909995995b8d8286106144985750505050505093895f968a8451917f30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f0000001604060208801519701519183516101808701527f30644e72e131a029b85045b68181585d97816a916871ca8d3c208c16d87cfd4760208501518103066101a0870152067f30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f0000001036040848185013780608084015260408560608286016007612ee0fa90608060408601604088013760408881860137608084015260408360608282016007612ee0fa16955f915b8083106144295750505092608060209796936101c06101408a989589896102409a5160c0870152015160e08501528460c082016101008601370191013716169901960194939150614246565b92909394506040829781600180950160061b870181850137600589901b830160a001517f30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f0000001036080840152818084016060816007612ee0fa169160808160066101f4fa1695018d93928d926143dd565b604086614507899a9e9d8560a060c09660808e8c9d9e9f60209d9b9c9d5288805f20831c998a97818b818801378885870152818460608289016007612ee0fa16818d8c0181880137818681016060816007612ee0fa168186868160066101f4fa169901910137018b8d01613e3b565b169b0197019501939291909995996142fb565b96508495509060a0614555926040839c978a3760806040890160408b0137604060c0890182375f60408201525f606082015201858701613de5565b60408d60808160066101f4fa16978260c0600197019501939291909995996142fb565b5f60a060019394958360051b01015201908f92916142d6565b7f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f005c6145dd5760017f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f005d565b7f3ee5aeb5000000000000000000000000000000000000000000000000000000005f5260045ffd5b6001600160a01b035f54163303611c7b57565b6004356001600160a01b03811690818103610269575060843567ffffffffffffffff81169081810361026957506040519060208201927f22e60d2d37b097c8c1a9cba38d0797dc35867cab985486d60765a23dbccac586845260408301526024356060830152604435608083015260643560a083015260c082015260a43560e082015260e081526146ab61010082613928565b51902090565b6042906146bc614f4d565b90604051917f19010000000000000000000000000000000000000000000000000000000000008352600283015260228201522090565b90916040810361474e5780602011610269578235906040116102695760206147499301359160ff601b7f7fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff851694821c011690615219565b505090565b90916147499261518e565b9035907fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe181360301821215610269570180359067ffffffffffffffff821161026957602001918160061b3603831361026957565b90604051907fee3689ad0000000000000000000000000000000000000000000000000000000082528260048301526020826024816001600160a01b037f0000000000000000000000000000000000000000000000000000000000000000165afa918215610900575f92614930575b508115614904576148306101c0820182614759565b60405180928260208301956148786102008501916040818a376148596060870160408301613bcb565b61486960e0870160c08301613bcb565b61014061016087019101613bcb565b6101e08085015252610220820190925f5b8181106148e65750506148a5925003601f198101835282613928565b519020918183036148b557505050565b7fca988ffd000000000000000000000000000000000000000000000000000000005f5260045260245260445260645ffd5b91600191935060408181878194370194019101918492939193614889565b827f65a2fb40000000000000000000000000000000000000000000000000000000005f5260045260245ffd5b9091506020813d60201161495c575b8161494c60209383613928565b810103126102695751905f61481b565b3d915061493f565b6101c081019392916149768583614759565b60018501915081851161197c5714801590614b43575b614b3b57600494838601808711614ab45780612ee00290612ee0820403614ab45762058610908101809111614ab4576149c485613a58565b90816101f402916101f4830403614b0f57906149df91613a66565b8060061b9080820460401490151715614ab457603f9004614e208101809111614ab457805a10614ae05750614a149083614759565b5092614a1e613c25565b937ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe3c8301928311614ab457614ab195965060405193614a5c8561390b565b8452602084015260408301526101c460608301526101006080830152600160a083015260c08201525f60e08201525f6101008201525f610120820152614aa182613a93565b52614aab81613a93565b50613e94565b90565b6011877f4e487b71000000000000000000000000000000000000000000000000000000005f525260245ffd5b865a907f23e228cb000000000000000000000000000000000000000000000000000000005f525260245260445ffd5b6011887f4e487b71000000000000000000000000000000000000000000000000000000005f525260245ffd5b505f93505050565b506040831161498c565b6101c08101939291614b5f8583614759565b60018501915081851161197c5714801590614c89575b614b3b57600494838601808711614ab45780612ee00290612ee0820403614ab45762058610908101809111614ab457614bad85613a58565b90816101f402916101f4830403614b0f5790614bc891613a66565b8060061b9080820460401490151715614ab457603f9004614e208101809111614ab457805a10614ae05750614bfd9083614759565b5092614c07613c25565b937fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffdc8301928311614ab457614ab195965060405193614c458561390b565b845260208401526040830152602460608301526101006080830152600160a083015260c08201525f60e08201525f6101008201525f610120820152614aa182613a93565b5060408311614b75565b6101c08101939291614ca58583614759565b60018501915081851161197c5714801590614dd0575b614b3b57600494838601808711614ab45780612ee00290612ee0820403614ab45762058610908101809111614ab457614cf385613a58565b90816101f402916101f4830403614b0f5790614d0e91613a66565b8060061b9080820460401490151715614ab457603f9004614e208101809111614ab457805a10614ae05750614d439083614759565b5092614d4d613c25565b937ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe7c8301928311614ab457614ab195965060405193614d8b8561390b565b84526020840152604083015261018460608301526101006080830152600160a083015260c08201525f60e08201525f6101008201525f610120820152614aa182613a93565b5060408311614cbb565b6001600160a01b031690815f52600560205260405f2054916001600160a01b037f0000000000000000000000000000000000000000000000000000000000000000168114614e255750565b60075460401c80614e34575050565b614e3e9193613a66565b915f5260056020528160405f205567ffffffffffffffff60075416600755565b34156119db576001600160a01b0316805f52600560205260405f20614e84348254613a66565b9055604051903482527f8752a472e571a816aea92eec8dae9baf628e840f4929fbcc2d155e6233ff68a760203393a3565b814710614f1d575f8080936001600160a01b03829483604051614ed9602082613928565b52165af115614ee457565b3d15614ef5576040513d5f823e3d90fd5b7fd6bda275000000000000000000000000000000000000000000000000000000005f5260045ffd5b50477fcf479181000000000000000000000000000000000000000000000000000000005f5260045260245260445ffd5b6001600160a01b037f00000000000000000000000000000000000000000000000000000000000000001630148061503a575b15614fa8577f000000000000000000000000000000000000000000000000000000000000000090565b60405160208101907f8b73c3c69bb8fe3d512ecc4cf759cc79239f7b179b0ffacaa9a75d522b39400f82527f000000000000000000000000000000000000000000000000000000000000000060408201527f000000000000000000000000000000000000000000000000000000000000000060608201524660808201523060a082015260a081526146ab60c082613928565b507f00000000000000000000000000000000000000000000000000000000000000004614614f7f565b91906101c090600160405193838386376101e08486015201806101e085015260061b9182910161020084013761020001902090805f52600a6020528160405f20541461518857604051907fee3689ad0000000000000000000000000000000000000000000000000000000082528060048301526020826024816001600160a01b037f0000000000000000000000000000000000000000000000000000000000000000165afa918215610900575f92615154575b508115615129578282036148b557505090565b7f65a2fb40000000000000000000000000000000000000000000000000000000005f5260045260245ffd5b9091506020813d602011615180575b8161517060209383613928565b810103126102695751905f615116565b3d9150615163565b50505f90565b90604183036151b8576151b19250602081013591604082359201355f1a90615219565b9192909190565b50505f9160029190565b60ff811690601f82116151f157604051916151de604084613928565b6020808452838101919036833783525290565b7fb3512b0c000000000000000000000000000000000000000000000000000000005f5260045ffd5b91907f7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a08411615290579160209360809260ff5f9560405194855216868401526040830152606082015282805260015afa15610900575f516001600160a01b0381161561528657905f905f90565b505f906001905f90565b5050505f91600391905660e0346100b357601f610d6938819003918201601f19168301916001600160401b038311848410176100b75780849260409485528339810103126100b3578051602090910151906001600160401b03821682036100b3573360805260a05260c052604051610c9d90816100cc82396080518181816102ae015281816103050152610951015260a051818181609e015281816104e9015281816108070152610831015260c05181818161060201526106b60152f35b5f80fd5b634e487b7160e01b5f52604160045260245ffdfe60806040526004361015610011575f80fd5b5f3560e01c806302fb4d851461091e5780631601e6411461089157806323095721146106265780633222012f146105e25780633a4b66f11461049f57806342623360146103ec57806373845cfa146102d257806380f5560514610282578063bed9d861146100c55763ec5ffac214610087575f80fd5b346100c1575f6003193601126100c15760206040517f00000000000000000000000000000000000000000000000000000000000000008152f35b5f80fd5b346100c1575f6003193601126100c1576100dd610ae8565b335f525f60205260405f208054908160801c90811561025657600181019081549367ffffffffffffffff8560801c168042106102275750610131846fffffffffffffffffffffffffffffffff809316610ace565b94168085106101f457506fffffffffffffffffffffffffffffffff610157602095610b5c565b166fffffffffffffffffffffffffffffffff16905580547fffffffffffffffff0000000000000000ffffffffffffffffffffffffffffffff16905560405181815233907f8108595eb6bad3acefa9da467d90cc2217686d5c5ac85460f8b7849c840645fc908490a26101c98133610bb8565b5f7f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f005d604051908152f35b847fa5ae833d000000000000000000000000000000000000000000000000000000005f523360045260245260445260645ffd5b7fb2ac6be3000000000000000000000000000000000000000000000000000000005f523360045260245260445ffd5b7ff53d8645000000000000000000000000000000000000000000000000000000005f523360045260245ffd5b346100c1575f6003193601126100c157602060405173ffffffffffffffffffffffffffffffffffffffff7f0000000000000000000000000000000000000000000000000000000000000000168152f35b346100c15760406003193601126100c1576102eb610aab565b60243573ffffffffffffffffffffffffffffffffffffffff7f00000000000000000000000000000000000000000000000000000000000000001633036103c05760208173ffffffffffffffffffffffffffffffffffffffff61036d7fb053a79cce9170b9bcffafb599dd7e9fcba32cf5f486ff4e72b9e55a415beb7c94610b5c565b941693845f525f83526fffffffffffffffffffffffffffffffff600160405f200191167fffffffffffffffffffffffffffffffff00000000000000000000000000000000825416179055604051908152a2005b7f0e717980000000000000000000000000000000000000000000000000000000005f523360045260245ffd5b346100c15760206003193601126100c15773ffffffffffffffffffffffffffffffffffffffff61041a610aab565b165f525f60205260405f20546fffffffffffffffffffffffffffffffff8160801c9116036fffffffffffffffffffffffffffffffff8111610472576020906fffffffffffffffffffffffffffffffff60405191168152f35b7f4e487b71000000000000000000000000000000000000000000000000000000005f52601160045260245ffd5b5f6003193601126100c15734156105ba57335f525f60205260405f208054906104e76104dd346fffffffffffffffffffffffffffffffff8516610adb565b9260801c83610ace565b7f0000000000000000000000000000000000000000000000000000000000000000908181106105885750506fffffffffffffffffffffffffffffffff61052c83610b5c565b167fffffffffffffffffffffffffffffffff000000000000000000000000000000008254161790556040519034825260208201527f1449c6dd7851abc30abf37f57715f492010519147cc2652fbc38202c18a6ee9060403392a2005b7f8c05da37000000000000000000000000000000000000000000000000000000005f523360045260245260445260645ffd5b7f1f2a2005000000000000000000000000000000000000000000000000000000005f5260045ffd5b346100c1575f6003193601126100c157602060405167ffffffffffffffff7f0000000000000000000000000000000000000000000000000000000000000000168152f35b346100c15760206003193601126100c15760043580156105ba57335f525f60205260405f208054908160801c916001820190610678846fffffffffffffffffffffffffffffffff808554169316610ace565b908082111561088a5761068b9082610ace565b80861161085757508461069d91610ace565b8015158061082e575b6107db575067ffffffffffffffff7f00000000000000000000000000000000000000000000000000000000000000001667ffffffffffffffff4216019167ffffffffffffffff831161047257836107a29261075787936107176107128667ffffffffffffffff9a610adb565b610b5c565b6fffffffffffffffffffffffffffffffff7fffffffffffffffffffffffffffffffff0000000000000000000000000000000083549260801b169116179055565b80547fffffffffffffffff0000000000000000ffffffffffffffffffffffffffffffff77ffffffffffffffff000000000000000000000000000000008760801b169116179055610adb565b60405193845260208401521660408201527fad45e73f3869206cbe603af99c45463bc0a13c481e99d8a2efd93c7d64f2814b60603392a2005b7f8c05da37000000000000000000000000000000000000000000000000000000005f52336004526024527f000000000000000000000000000000000000000000000000000000000000000060445260645ffd5b507f000000000000000000000000000000000000000000000000000000000000000081106106a6565b857f393f9c80000000000000000000000000000000000000000000000000000000005f523360045260245260445260645ffd5b505f61068b565b346100c15760206003193601126100c15773ffffffffffffffffffffffffffffffffffffffff6108bf610aab565b165f525f602052608060405f2067ffffffffffffffff60018254920154604051926fffffffffffffffffffffffffffffffff81168452841c60208401526fffffffffffffffffffffffffffffffff81166040840152831c166060820152f35b346100c15760406003193601126100c157610937610aab565b60243573ffffffffffffffffffffffffffffffffffffffff7f0000000000000000000000000000000000000000000000000000000000000000168033036103c05773ffffffffffffffffffffffffffffffffffffffff602093610998610ae8565b16805f525f84527fdf265bfb52299e38254430e6ece4cdeb6f81588779612f5fcb3ed971a10a972b6040805f206fffffffffffffffffffffffffffffffff815416958681105f14610aa0576109ee908097610ace565b906fffffffffffffffffffffffffffffffff610a0983610b5c565b167fffffffffffffffffffffffffffffffff0000000000000000000000000000000082541617815581815460801c11610a8d575b5081519086825287820152a28180610a7d575b50505f7f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f005d604051908152f35b610a8691610bb8565b8281610a50565b610a9a9061071783610b5c565b87610a3d565b506109ee8680610ace565b6004359073ffffffffffffffffffffffffffffffffffffffff821682036100c157565b9190820391821161047257565b9190820180921161047257565b7f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f005c610b345760017f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f005d565b7f3ee5aeb5000000000000000000000000000000000000000000000000000000005f5260045ffd5b6fffffffffffffffffffffffffffffffff8111610b88576fffffffffffffffffffffffffffffffff1690565b7f6dfcc650000000000000000000000000000000000000000000000000000000005f52608060045260245260445ffd5b814710610c6d57604051906020820182811067ffffffffffffffff821117610c40575f9373ffffffffffffffffffffffffffffffffffffffff859493858095819560405252165af115610c0757565b3d15610c18576040513d5f823e3d90fd5b7fd6bda275000000000000000000000000000000000000000000000000000000005f5260045ffd5b7f4e487b71000000000000000000000000000000000000000000000000000000005f52604160045260245ffd5b50477fcf479181000000000000000000000000000000000000000000000000000000005f5260045260245260445ffd' as const;

@@ -23,7 +23,7 @@ export const contractsBuildInfo = {
       }
     }
   },
-  "sourcesSha256": "0x7a4d86b6af46f4af52b64082021e9736c7efa31572639f844594bcecf04236ca",
+  "sourcesSha256": "0xf816fe808c249053f3dc16ed57b16cf57c1dc86c982a6bc62b229ee580f49ab8",
   "contracts": [
     "CircuitRegistry",
     "ReentrantReceiver",
