@@ -23,11 +23,12 @@ export const contractsBuildInfo = {
       }
     }
   },
-  "sourcesSha256": "0xc0950bbc9abe37a56abed995a426752cb394c8635be5491be0c3def9d5e31c0b",
+  "sourcesSha256": "0xeec519fd7f1f11a22db52d7d6ce0bf0d2a0991b4565e31fbc779842b9610307e",
   "contracts": [
     "CircuitRegistry",
     "ReentrantReceiver",
     "RejectingReceiver",
+    "TenderAudit",
     "TenderMarket",
     "TenderStaking"
   ]
