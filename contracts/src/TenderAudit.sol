@@ -5,13 +5,7 @@ import {ITenderAudit} from "./interfaces/ITenderAudit.sol";
 
 /// @dev The two market views the audit reads: settled results and the treasury.
 interface IAuditedMarket {
-    function verifyInclusion(
-        uint256 batchId,
-        bytes32 jobId,
-        bytes32 circuitId,
-        bytes32 publicSignalsHash,
-        bytes32[] calldata proof
-    ) external view returns (bool);
+    function batchRoot(uint256 batchId) external view returns (bytes32);
 
     function treasury() external view returns (address);
 }
@@ -105,45 +99,45 @@ contract TenderAudit is ITenderAudit {
 
     /// @inheritdoc ITenderAudit
     function proveSamples(address service, uint64 epoch, SampleResult[] calldata results) external {
-        Epoch storage e = _epochs[service][epoch];
-        if (e.status != AuditStatus.Sampled) revert WrongStatus(service, epoch, e.status);
-        if (block.timestamp > e.revealDeadline) revert RevealWindowClosed(e.revealDeadline);
+        Epoch storage e = _sampledEpoch(service, epoch);
         bytes32 key = _key(service, epoch);
-        bytes32 root = e.root;
-        bytes32 circuitId = e.circuitId;
         bytes32 seed = e.seed;
         uint32 size = e.sampleSize;
         uint32 count = e.count;
         uint32 proven = e.proven;
+        uint256 lastBatch = type(uint256).max;
+        bytes32 batchRoot;
         for (uint256 x; x < results.length; ++x) {
             SampleResult calldata r = results[x];
-            if (r.sample >= size) revert SampleOutOfRange(r.sample, size);
-            uint256 index = _indexOf(seed, r.sample, count);
-            bytes32 leaf = keccak256(abi.encode(index, circuitId, r.inputHash, r.outputHash));
-            if (_rootOf(leaf, r.recordProof) != root) revert RecordNotCommitted(r.sample, index);
-            bytes32 signalsHash = keccak256(abi.encodePacked(uint256(r.inputHash), r.provenOutputs));
-            if (!_market.verifyInclusion(r.batchId, r.jobId, circuitId, signalsHash, r.inclusionProof)) {
-                revert ResultNotSettled(r.sample, r.jobId);
+            if (r.batchId != lastBatch) {
+                lastBatch = r.batchId;
+                batchRoot = _market.batchRoot(r.batchId);
             }
-            if (keccak256(abi.encodePacked(r.provenOutputs)) != r.outputHash) {
-                e.proven = proven;
-                _fail(service, epoch, e, FailureReason.OutputMismatch, r.sample);
-                return;
-            }
+            _checkSample(e, seed, size, count, r, keccak256(abi.encodePacked(r.outputs)), batchRoot);
             uint256 word = r.sample >> 8;
             uint256 bit = 1 << (r.sample & 0xff);
             uint256 bits = _provenBits[key][word];
             if (bits & bit != 0) continue;
             _provenBits[key][word] = bits | bit;
             ++proven;
-            emit SampleProven(service, epoch, r.sample, index, r.jobId);
         }
         e.proven = proven;
+        emit SamplesProven(service, epoch, uint32(results.length), proven);
         if (proven == size) {
             e.status = AuditStatus.Passed;
             _claimable[service] += e.bond;
             emit EpochPassed(service, epoch);
         }
+    }
+
+    /// @inheritdoc ITenderAudit
+    function proveMismatch(address service, uint64 epoch, SampleResult calldata result, bytes32 claimedOutputHash)
+        external
+    {
+        Epoch storage e = _sampledEpoch(service, epoch);
+        _checkSample(e, e.seed, e.sampleSize, e.count, result, claimedOutputHash, _market.batchRoot(result.batchId));
+        if (keccak256(abi.encodePacked(result.outputs)) == claimedOutputHash) revert OutputsMatch(result.sample);
+        _fail(service, epoch, e, FailureReason.OutputMismatch, result.sample);
     }
 
     /// @inheritdoc ITenderAudit
@@ -227,6 +221,35 @@ contract TenderAudit is ITenderAudit {
     }
 
     // ---------------------------------------------------------------- internals
+
+    function _sampledEpoch(address service, uint64 epoch) private view returns (Epoch storage e) {
+        e = _epochs[service][epoch];
+        if (e.status != AuditStatus.Sampled) revert WrongStatus(service, epoch, e.status);
+        if (block.timestamp > e.revealDeadline) revert RevealWindowClosed(e.revealDeadline);
+    }
+
+    /// @dev Reverts unless record `r.sample` (committed with `outputHash`) is in the epoch root and
+    /// its job's result (public signals `[inputHash, ...r.outputs]`) is in the batch with `batchRoot`.
+    function _checkSample(
+        Epoch storage e,
+        bytes32 seed,
+        uint32 size,
+        uint32 count,
+        SampleResult calldata r,
+        bytes32 outputHash,
+        bytes32 batchRoot
+    ) private view {
+        if (r.sample >= size) revert SampleOutOfRange(r.sample, size);
+        uint256 index = _indexOf(seed, r.sample, count);
+        bytes32 circuitId = e.circuitId;
+        bytes32 leaf = keccak256(abi.encode(index, circuitId, r.inputHash, outputHash));
+        if (_rootOf(leaf, r.recordProof) != e.root) revert RecordNotCommitted(r.sample, index);
+        bytes32 signalsHash = keccak256(abi.encodePacked(uint256(r.inputHash), r.outputs));
+        bytes32 result = keccak256(abi.encode(r.jobId, circuitId, signalsHash));
+        if (batchRoot == bytes32(0) || _rootOf(result, r.inclusionProof) != batchRoot) {
+            revert ResultNotSettled(r.sample, r.jobId);
+        }
+    }
 
     function _fail(address service, uint64 epoch, Epoch storage e, FailureReason reason, uint32 sample) private {
         e.status = AuditStatus.Failed;

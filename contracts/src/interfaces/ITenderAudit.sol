@@ -37,16 +37,15 @@ interface ITenderAudit {
     struct SampleResult {
         /// position in the sample, 0 ≤ sample < sampleSize
         uint32 sample;
+        /// the record's input commitment (the proof's first public signal)
         bytes32 inputHash;
-        /// the claimed outputs' hash as committed in the record
-        bytes32 outputHash;
+        /// the proven public signals after the input commitment (`publicSignals[1:]`)
+        uint256[] outputs;
         /// the record's Merkle proof against the epoch root (siblings from the leaf up)
         bytes32[] recordProof;
         /// the market batch that settled the job proving this record
         uint256 batchId;
         bytes32 jobId;
-        /// the proven public signals after the input commitment (`publicSignals[1:]`)
-        uint256[] provenOutputs;
         /// the job's result inclusion proof against the batch root
         bytes32[] inclusionProof;
     }
@@ -85,6 +84,8 @@ interface ITenderAudit {
     error RecordNotCommitted(uint256 sample, uint256 index);
     /// @notice The job's result is not in the named market batch.
     error ResultNotSettled(uint256 sample, bytes32 jobId);
+    /// @notice A claimed mismatch whose proven outputs equal the claim.
+    error OutputsMatch(uint256 sample);
     /// @notice The reveal window is still open.
     error RevealWindowOpen(uint64 deadline);
     /// @notice The reveal window has closed.
@@ -107,8 +108,8 @@ interface ITenderAudit {
     );
     /// @notice The sample of an epoch was drawn.
     event SampleDrawn(address indexed service, uint64 indexed epoch, bytes32 seed, uint64 revealDeadline);
-    /// @notice A sampled record was shown proven with its claimed outputs.
-    event SampleProven(address indexed service, uint64 indexed epoch, uint32 sample, uint256 index, bytes32 jobId);
+    /// @notice Sampled records were shown proven with their claimed outputs (`proven` of `sampleSize` so far).
+    event SamplesProven(address indexed service, uint64 indexed epoch, uint32 shown, uint32 proven);
     /// @notice Every sampled record was proven as claimed; the bond was returned.
     event EpochPassed(address indexed service, uint64 indexed epoch);
     /// @notice The epoch failed and its bond was slashed.
@@ -134,9 +135,17 @@ interface ITenderAudit {
     /// must see to it that the sample is drawn in time.
     function drawSample(address service, uint64 epoch) external;
 
-    /// @notice Shows sampled records against their settled results (anyone may call). A record
-    /// proven with other outputs fails the epoch and pays the challenger share to the caller.
+    /// @notice Shows sampled records proven as claimed (anyone may call): each record, committed with
+    /// `outputHash = keccak256(abi.encodePacked(outputs))`, is in the epoch root and its job's
+    /// result with public signals `[inputHash, ...outputs]` is in a settled market batch. When
+    /// every sample is shown, the epoch passes and the bond can be claimed back.
     function proveSamples(address service, uint64 epoch, SampleResult[] calldata results) external;
+
+    /// @notice Shows a sampled record whose settled result has other outputs than it claims
+    /// (`claimedOutputHash` is what the record committed; `result.outputs` what was proven): the
+    /// epoch fails and the caller gets the challenger share (none when it is the service).
+    function proveMismatch(address service, uint64 epoch, SampleResult calldata result, bytes32 claimedOutputHash)
+        external;
 
     /// @notice Fails an epoch whose sample was not fully proven by the reveal deadline.
     function failUnproven(address service, uint64 epoch) external;

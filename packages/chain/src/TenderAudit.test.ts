@@ -114,11 +114,10 @@ function sampleResult(
   return {
     sample,
     inputHash: record.inputHash,
-    outputHash: record.outputHash,
+    outputs: auditSignals((proofs[statement] as FixtureProof).publicSignals).outputs,
     recordProof: tree.proofOf(index),
     batchId: settled.batchId,
     jobId: result.jobId,
-    provenOutputs: auditSignals((proofs[statement] as FixtureProof).publicSignals).outputs,
     inclusionProof: merkleProofFor(settled.results, leaf),
   };
 }
@@ -129,6 +128,20 @@ const prove = (from: ChainConnection, service: Address, epoch: bigint, results: 
     abi: tenderAuditAbi,
     functionName: 'proveSamples',
     args: [service, epoch, results],
+  });
+
+const mismatch = (
+  from: ChainConnection,
+  service: Address,
+  epoch: bigint,
+  result: AuditSampleResult,
+  claimed: Hex,
+) =>
+  sendContractTx(from, {
+    address: audit,
+    abi: tenderAuditAbi,
+    functionName: 'proveMismatch',
+    args: [service, epoch, result, claimed],
   });
 
 beforeAll(async () => {
@@ -261,9 +274,21 @@ describe('TenderAudit', () => {
       functionName: 'claimable',
       args: [treasury],
     });
-    const { receipt } = await prove(t.challenger, service.account.address, epoch, [
-      sampleResult(tree, recs, bad, indices[bad] as number),
-    ]);
+    const evidence = sampleResult(tree, recs, bad, indices[bad] as number);
+    // shown as if it were honest, the record's committed outputs do not lead to the root
+    await expectRevert(prove(t.challenger, service.account.address, epoch, [evidence]), 'RecordNotCommitted');
+    // a "mismatch" on an honest sample is refused
+    const honest = indices.findIndex((i) => i % 8 === 0);
+    if (honest >= 0) {
+      const ok = sampleResult(tree, recs, honest, indices[honest] as number);
+      await expectRevert(
+        mismatch(t.challenger, service.account.address, epoch, ok, auditOutputHash(ok.outputs)),
+        'OutputsMatch',
+        [BigInt(honest)],
+      );
+    }
+    const claimedHash = (recs[indices[bad] as number] as AuditRecord).outputHash;
+    const { receipt } = await mismatch(t.challenger, service.account.address, epoch, evidence, claimedHash);
     const [failed] = parseEventLogs({ abi: tenderAuditAbi, eventName: 'EpochFailed', logs: receipt.logs });
     expect(failed?.args).toMatchObject({
       reason: 1, // OutputMismatch

@@ -33,12 +33,13 @@ export function auditEpochTree(records: readonly AuditRecord[]): AuditEpochTree 
 /** One sampled record shown against its settled result (`ITenderAudit.SampleResult`). */
 export interface AuditSampleResult {
   sample: number;
+  /** the record's input commitment: the proof's first public signal */
   inputHash: Hex;
-  outputHash: Hex;
+  /** the proven public signals after the input commitment */
+  outputs: bigint[];
   recordProof: Hex[];
   batchId: bigint;
   jobId: Hex;
-  provenOutputs: bigint[];
   inclusionProof: Hex[];
 }
 

@@ -23,7 +23,7 @@ export const contractsBuildInfo = {
       }
     }
   },
-  "sourcesSha256": "0xeec519fd7f1f11a22db52d7d6ce0bf0d2a0991b4565e31fbc779842b9610307e",
+  "sourcesSha256": "0x3cd032b9579180700479ccd3d2425afdfdb351d217f7a3a9b237a9a95fd4a3a9",
   "contracts": [
     "CircuitRegistry",
     "ReentrantReceiver",
