@@ -10,6 +10,7 @@ import {
 } from 'viem';
 import { connectChain } from './connectChain.ts';
 import { circuitRegistryBytecode } from './generated/CircuitRegistry.ts';
+import { tenderAuditAbi, tenderAuditBytecode } from './generated/TenderAudit.ts';
 import { tenderMarketAbi, tenderMarketBytecode } from './generated/TenderMarket.ts';
 
 /**
@@ -43,6 +44,16 @@ export interface DeployParams {
   minimumStake: bigint;
   /** Seconds between an unstake request and its withdrawal. Default 7 days. */
   unstakeDelaySec: bigint;
+  /** Audit mode (`TenderAudit`): least bond per committed epoch, wei. Default 0.1 ETH. */
+  auditMinBond: bigint;
+  /** Audit mode: blocks between an epoch's commitment and the block whose hash seeds its sample. Default 5. */
+  auditSampleDelayBlocks: bigint;
+  /** Audit mode: seconds after the draw within which every sample must be proven. Default 3 days. */
+  auditRevealWindowSec: bigint;
+  /** Audit mode: least sample size per epoch. Default 8. */
+  auditMinSample: number;
+  /** Audit mode: share of a slashed bond paid to whoever shows the failure, in bps. Default 2500. */
+  auditChallengerShareBps: number;
 }
 
 /** Where Tender's contracts live on a chain. */
@@ -52,7 +63,7 @@ export interface TenderDeployment {
   blockNumber: bigint;
   deployer: Address;
   params: DeployParams;
-  addresses: { registry: Address; market: Address; staking: Address };
+  addresses: { registry: Address; market: Address; staking: Address; audit?: Address };
 }
 
 /** The default parameters for a deployment by `deployer`. */
@@ -68,12 +79,34 @@ export function defaultDeployParams(deployer: Address): DeployParams {
     requesterShareBps: 2500,
     minimumStake: 10n ** 17n,
     unstakeDelaySec: 7n * 24n * 3600n,
+    auditMinBond: 10n ** 17n,
+    auditSampleDelayBlocks: 5n,
+    auditRevealWindowSec: 3n * 24n * 3600n,
+    auditMinSample: 8,
+    auditChallengerShareBps: 2500,
   };
 }
 
 /** Init code (creation bytecode + constructor arguments) of each contract for these parameters. */
-export function tenderInitCodes(params: DeployParams): { registry: Hex; market: (registry: Address) => Hex } {
+export function tenderInitCodes(params: DeployParams): {
+  registry: Hex;
+  market: (registry: Address) => Hex;
+  audit: (market: Address) => Hex;
+} {
   return {
+    audit: (market) =>
+      encodeDeployData({
+        abi: tenderAuditAbi,
+        bytecode: tenderAuditBytecode,
+        args: [
+          market,
+          params.auditMinBond,
+          params.auditSampleDelayBlocks,
+          params.auditRevealWindowSec,
+          params.auditMinSample,
+          params.auditChallengerShareBps,
+        ],
+      }),
     registry: circuitRegistryBytecode,
     market: (registry) =>
       encodeDeployData({
@@ -97,7 +130,11 @@ export function tenderInitCodes(params: DeployParams): { registry: Hex; market: 
 }
 
 /** The CREATE2 addresses of the registry and the market for these parameters (no RPC needed). */
-export function predictTenderAddresses(params: DeployParams): { registry: Address; market: Address } {
+export function predictTenderAddresses(params: DeployParams): {
+  registry: Address;
+  market: Address;
+  audit: Address;
+} {
   const codes = tenderInitCodes(params);
   const registry = getContractAddress({
     opcode: 'CREATE2',
@@ -111,7 +148,13 @@ export function predictTenderAddresses(params: DeployParams): { registry: Addres
     salt: params.salt,
     bytecode: codes.market(registry),
   });
-  return { registry, market };
+  const audit = getContractAddress({
+    opcode: 'CREATE2',
+    from: CREATE2_FACTORY,
+    salt: params.salt,
+    bytecode: codes.audit(market),
+  });
+  return { registry, market, audit };
 }
 
 /**
@@ -170,6 +213,7 @@ export async function deployTender(opts: {
 
   await deploy('CircuitRegistry', predicted.registry, codes.registry);
   await deploy('TenderMarket', predicted.market, codes.market(predicted.registry));
+  await deploy('TenderAudit', predicted.audit, codes.audit(predicted.market));
 
   const market = { address: predicted.market, abi: tenderMarketAbi } as const;
   for (const operator of params.operators) {
@@ -200,6 +244,6 @@ export async function deployTender(opts: {
     blockNumber: deployedAt,
     deployer: account.address,
     params,
-    addresses: { registry: predicted.registry, market: predicted.market, staking },
+    addresses: { registry: predicted.registry, market: predicted.market, staking, audit: predicted.audit },
   };
 }

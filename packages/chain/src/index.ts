@@ -6,6 +6,12 @@ export {
   signAward,
   signBid,
 } from './awards.ts';
+export {
+  type AuditEpochTree,
+  type AuditSampleResult,
+  auditEpochTree,
+  auditSignals,
+} from './auditEpoch.ts';
 export { revertErrorName, toChainError } from './chainError.ts';
 export { type CompiledContract, compileSolidity, solcSettings, solcVersion } from './compileSolidity.ts';
 export { type ChainConnection, chainFor, connectChain } from './connectChain.ts';
@@ -38,6 +44,7 @@ export {
 } from './eip712.ts';
 export { contractsBuildInfo } from './generated/buildInfo.ts';
 export { circuitRegistryAbi, circuitRegistryBytecode } from './generated/CircuitRegistry.ts';
+export { tenderAuditAbi, tenderAuditBytecode } from './generated/TenderAudit.ts';
 export { tenderMarketAbi, tenderMarketBytecode } from './generated/TenderMarket.ts';
 export { tenderStakingAbi, tenderStakingBytecode } from './generated/TenderStaking.ts';
 export { registerCircuit } from './registerCircuit.ts';

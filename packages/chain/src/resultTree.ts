@@ -1,5 +1,5 @@
-import { TenderError } from '@tender/core';
-import { concatHex, type Hex, hexToBigInt, keccak256 } from 'viem';
+import { merkleLevels, merkleProofFromLevels, merkleRoot, merkleRootFrom, TenderError } from '@tender/core';
+import { concatHex, type Hex, keccak256 } from 'viem';
 
 /** One settled job's result as the market records it in a batch's Merkle tree. */
 export interface BatchResult {
@@ -13,33 +13,19 @@ export function resultLeaf(result: BatchResult): Hex {
   return keccak256(concatHex([result.jobId, result.circuitId, result.publicSignalsHash]));
 }
 
-function hashPair(a: Hex, b: Hex): Hex {
-  return hexToBigInt(a) <= hexToBigInt(b) ? keccak256(concatHex([a, b])) : keccak256(concatHex([b, a]));
-}
-
-function levels(results: readonly BatchResult[]): Hex[][] {
-  if (results.length === 0)
-    throw new TenderError('TENDER_VALIDATION_FAILED', 'a batch has at least one result');
-  const out: Hex[][] = [results.map(resultLeaf)];
-  let level = out[0] as Hex[];
-  while (level.length > 1) {
-    const next: Hex[] = [];
-    for (let i = 0; i + 1 < level.length; i += 2) next.push(hashPair(level[i] as Hex, level[i + 1] as Hex));
-    if (level.length % 2 === 1) next.push(level[level.length - 1] as Hex);
-    out.push(next);
-    level = next;
-  }
-  return out;
-}
-
 /**
  * The root of a batch's result tree, the rule `TenderMarket` applies: leaves in batch order,
  * each level pairs neighbours (0,1), (2,3)… and hashes each pair sorted ascending
  * (`keccak256(min ‖ max)`); an odd last node moves up unchanged; the last remaining node is the root.
  */
 export function resultRoot(results: readonly BatchResult[]): Hex {
-  const all = levels(results);
-  return (all[all.length - 1] as Hex[])[0] as Hex;
+  return merkleRoot(resultLeaves(results));
+}
+
+function resultLeaves(results: readonly BatchResult[]): Hex[] {
+  if (results.length === 0)
+    throw new TenderError('TENDER_VALIDATION_FAILED', 'a batch has at least one result');
+  return results.map(resultLeaf);
 }
 
 /**
@@ -57,19 +43,10 @@ export function merkleProofFor(results: readonly BatchResult[], index: number): 
       details: { index, length: results.length },
     });
   }
-  const proof: Hex[] = [];
-  let i = index;
-  for (const level of levels(results).slice(0, -1)) {
-    const sibling = i ^ 1;
-    if (sibling < level.length) proof.push(level[sibling] as Hex);
-    i >>= 1;
-  }
-  return proof;
+  return merkleProofFromLevels(merkleLevels(resultLeaves(results)), index);
 }
 
 /** Checks an inclusion proof off-chain with the same rule as `TenderMarket.verifyInclusion`. */
 export function verifyResultProof(root: Hex, result: BatchResult, proof: readonly Hex[]): boolean {
-  let node = resultLeaf(result);
-  for (const sibling of proof) node = hashPair(node, sibling);
-  return node.toLowerCase() === root.toLowerCase();
+  return merkleRootFrom(resultLeaf(result), proof).toLowerCase() === root.toLowerCase();
 }

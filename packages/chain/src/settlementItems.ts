@@ -26,7 +26,7 @@ export async function fixtureItem(opts: {
   domain: TenderDomain;
   requester: Account;
   prover: Address;
-  circuit: FixtureCircuit;
+  circuit: Pick<FixtureCircuit, 'circuitId' | 'vk'>;
   proof: FixtureProof;
   nonce: bigint;
   price?: bigint;

@@ -1,4 +1,5 @@
 import { circuitRegistryAbi } from './generated/CircuitRegistry.ts';
+import { tenderAuditAbi } from './generated/TenderAudit.ts';
 import { tenderMarketAbi } from './generated/TenderMarket.ts';
 import { tenderStakingAbi } from './generated/TenderStaking.ts';
 
@@ -7,4 +8,5 @@ export const tenderAbis = {
   registry: circuitRegistryAbi,
   market: tenderMarketAbi,
   staking: tenderStakingAbi,
+  audit: tenderAuditAbi,
 } as const;

@@ -36,6 +36,16 @@ export {
   transitionAuction,
 } from './auctionLifecycle.ts';
 export {
+  type AuditRecord,
+  auditDetectionProbability,
+  auditOutputHash,
+  auditRecordLeaf,
+  auditSampleIndex,
+  auditSampleIndices,
+  auditSampleSize,
+  auditSeed,
+} from './auditSampling.ts';
+export {
   type BatchDecision,
   type BatchPolicy,
   type BatchQueueState,
@@ -107,6 +117,7 @@ export {
   jobStatuses,
   transitionJob,
 } from './jobLifecycle.ts';
+export { type HexString, keccakWords } from './keccak.ts';
 export {
   canTransition,
   illegalTransition,
@@ -120,6 +131,13 @@ export {
   lifecyclePairs,
   reachableStatuses,
 } from './lifecycleTable.ts';
+export {
+  hashSortedPair,
+  merkleLevels,
+  merkleProofFromLevels,
+  merkleRoot,
+  merkleRootFrom,
+} from './merkleTree.ts';
 export {
   type AddressAmount,
   type BidPriceInput,

@@ -37,6 +37,14 @@ export async function readDeploymentFile(path: string): Promise<TenderDeployment
         ...raw.params,
         minimumStake: BigInt(raw.params.minimumStake),
         unstakeDelaySec: BigInt(raw.params.unstakeDelaySec),
+        // deployments written before audit mode have no audit parameters (and no audit address)
+        ...(raw.params.auditMinBond === undefined
+          ? {}
+          : {
+              auditMinBond: BigInt(raw.params.auditMinBond),
+              auditSampleDelayBlocks: BigInt(raw.params.auditSampleDelayBlocks),
+              auditRevealWindowSec: BigInt(raw.params.auditRevealWindowSec),
+            }),
       },
     };
   } catch (error) {

@@ -23,11 +23,12 @@ export const contractsBuildInfo = {
       }
     }
   },
-  "sourcesSha256": "0xf816fe808c249053f3dc16ed57b16cf57c1dc86c982a6bc62b229ee580f49ab8",
+  "sourcesSha256": "0x843f6455e7aed29ff29b3e01bd484e9b9e94566d76eb7cd61dca4092f9c25eb2",
   "contracts": [
     "CircuitRegistry",
     "ReentrantReceiver",
     "RejectingReceiver",
+    "TenderAudit",
     "TenderMarket",
     "TenderStaking"
   ]
