@@ -1,4 +1,10 @@
 export {
+  type AuditEpochTree,
+  type AuditSampleResult,
+  auditEpochTree,
+  auditSignals,
+} from './auditEpoch.ts';
+export {
   type AwardedSettlement,
   claimMissedDeadline,
   type MissedDeadlineClaim,
@@ -6,12 +12,6 @@ export {
   signAward,
   signBid,
 } from './awards.ts';
-export {
-  type AuditEpochTree,
-  type AuditSampleResult,
-  auditEpochTree,
-  auditSignals,
-} from './auditEpoch.ts';
 export { revertErrorName, toChainError } from './chainError.ts';
 export { type CompiledContract, compileSolidity, solcSettings, solcVersion } from './compileSolidity.ts';
 export { type ChainConnection, chainFor, connectChain } from './connectChain.ts';
