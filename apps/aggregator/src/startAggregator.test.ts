@@ -9,7 +9,7 @@ import {
   createSettlementKit,
   type ProvenJob,
   type SettlementKit,
-} from '../../../packages/market/src/settlementTestkit.ts';
+} from '../../../packages/market/src/testing/settlementKit.ts';
 import { type Aggregator, startAggregator } from './startAggregator.ts';
 
 const secret = 'aggregator-test-webhook-secret';

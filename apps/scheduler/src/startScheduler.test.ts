@@ -13,7 +13,7 @@ import {
   registerDevProver,
   signBid,
   signSubmission,
-} from '../../../packages/market/src/auctionsTestkit.ts';
+} from '../../../packages/market/src/testing/auctionKit.ts';
 import { type Scheduler, startScheduler } from './startScheduler.ts';
 
 let h: MarketHarness;

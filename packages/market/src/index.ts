@@ -1,18 +1,12 @@
-export { type AssignmentDeadlineResult, abandonAssignment, assignmentDeadline } from './assignments.ts';
-export { expireJob, type OpenAuctionResult, openAuction } from './auctions.ts';
-export { type CloseAuctionResult, closeAuction } from './auctionsClose.ts';
-export { type MarketPolicies, marketPolicies, provingMemoryMb } from './auctionsPolicy.ts';
-export { wakeForFreeSlots, wakeWaitingAuctions } from './auctionsWake.ts';
-export { type Batcher, type BatcherOptions, type BatcherTick, createBatcher } from './batches.ts';
-export { claimJobsForBatch, type ProvenBacklog, provenBacklog } from './batchesClaim.ts';
+export { type CloseAuctionResult, closeAuction } from './auction/closeAuction.ts';
+export { expireJob, type OpenAuctionResult, openAuction } from './auction/openAuction.ts';
+export { type BidView, type PlaceBidInput, placeBid } from './auction/placeBid.ts';
+export { awardEvent, invitationEvent, pendingProverEvents } from './auction/proverEvents.ts';
 export {
-  type LoadedVkey,
-  loadSettlementCandidates,
-  type SettlementCandidate,
-  VkeyCache,
-} from './batchesLoad.ts';
-export { parkJobOutOfBatch, rejectProofInBatch } from './batchesReject.ts';
-export { type BidView, type PlaceBidInput, placeBid } from './bids.ts';
+  type CircuitOnChain,
+  ensureCircuitOnChain,
+  type OperatorWallet,
+} from './circuits/ensureCircuitOnChain.ts';
 export {
   type CircuitArtifact,
   type CircuitArtifactKind,
@@ -22,31 +16,31 @@ export {
   listCircuits,
   loadCircuit,
   toCircuitView,
-} from './circuits.ts';
-export { type CircuitOnChain, ensureCircuitOnChain, type OperatorWallet } from './circuitsOnChain.ts';
+} from './circuits/readCircuits.ts';
 export {
   type CircuitUpload,
   type RegisteredCircuit,
   registerBuiltinCircuit,
   registerCircuitArtifacts,
-} from './circuitsRegister.ts';
+} from './circuits/registerCircuit.ts';
+export { defaultMarketConfig, type MarketConfig } from './deps/marketConfig.ts';
+export type { MarketDeps } from './deps/marketDeps.ts';
 export {
   channels,
   type JobEvent,
   type MarketEvents,
   type OperatorEvent,
   type ProverEvent,
-} from './events.ts';
-export { type IndexerOptions, type IndexPass, indexChainEvents } from './indexer.ts';
-export { awardEvent, invitationEvent, pendingProverEvents } from './invitations.ts';
-export { type SubmitJobInput, submitJob } from './jobs.ts';
-export { cancelJob } from './jobsCancel.ts';
-export { expectedPublicSignals } from './jobsInput.ts';
-export { getJobView, jobNotFound, listJobs, loadJobView, toJobSummary, toJobView } from './jobsView.ts';
-export { defaultMarketConfig, type MarketConfig } from './marketConfig.ts';
-export type { MarketDeps } from './marketDeps.ts';
-export { reserveNonce } from './nonces.ts';
-export { type OperatorMetricsDeps, operatorMetrics } from './operatorMetrics.ts';
+} from './deps/marketEvents.ts';
+export { type MarketPolicies, marketPolicies, provingMemoryMb } from './deps/marketPolicies.ts';
+export { type BullmqMarketQueues, bullmqMarketQueues, type MarketQueues } from './deps/marketQueues.ts';
+export { type EventSubscription, redisMarketEvents, subscribeEvents } from './deps/redisEvents.ts';
+export { cancelJob } from './jobs/cancelJob.ts';
+export { expectedPublicSignals } from './jobs/expectedPublicSignals.ts';
+export { getJobView, jobNotFound, listJobs, loadJobView, toJobSummary, toJobView } from './jobs/jobViews.ts';
+export { type SubmitJobInput, submitJob } from './jobs/submitJob.ts';
+export { type IndexerOptions, type IndexPass, indexChainEvents } from './operator/indexChainEvents.ts';
+export { type OperatorMetricsDeps, operatorMetrics } from './operator/operatorMetrics.ts';
 export {
   type OperatorBatchRow,
   type OperatorJobRow,
@@ -56,16 +50,15 @@ export {
   type OperatorProverRow,
   type OperatorSlashRow,
   operatorOverview,
-} from './operatorOverview.ts';
+} from './operator/operatorOverview.ts';
 export {
   type MetricFamily,
   type MetricSample,
   prometheusContentType,
   renderPrometheus,
-} from './operatorPrometheus.ts';
-export { defaultLatencyBuckets, OperatorRequestMetrics } from './operatorRequestMetrics.ts';
-export { type SubmitProofInput, submitProof } from './proofs.ts';
-export { checkProof, loadVerificationKey, type ProofVerdict } from './proofsCheck.ts';
+} from './operator/prometheusText.ts';
+export { reconcileQueues } from './operator/reconcileQueues.ts';
+export { defaultLatencyBuckets, OperatorRequestMetrics } from './operator/requestMetrics.ts';
 export {
   type ProverView,
   proverByAddress,
@@ -74,10 +67,15 @@ export {
   readStake,
   recordHeartbeat,
   registerProver,
-} from './provers.ts';
-export { type BullmqMarketQueues, bullmqMarketQueues, type MarketQueues } from './queues.ts';
-export { reconcileQueues } from './reconcile.ts';
-export { type EventSubscription, redisMarketEvents, subscribeEvents } from './redisEvents.ts';
+} from './provers/registerProver.ts';
+export { wakeForFreeSlots, wakeWaitingAuctions } from './provers/wakeWaitingAuctions.ts';
+export {
+  type AssignmentDeadlineResult,
+  abandonAssignment,
+  assignmentDeadline,
+} from './proving/assignmentDeadline.ts';
+export { checkProof, loadVerificationKey, type ProofVerdict } from './proving/checkProof.ts';
+export { type SubmitProofInput, submitProof } from './proving/submitProof.ts';
 export {
   apiKeyPrefix,
   authenticateApiKey,
@@ -87,16 +85,30 @@ export {
   getRequesterView,
   type RequesterPrincipal,
   toRequesterView,
-} from './requesters.ts';
-export { type BatchOutcome, type SettlementContext, settleBatchRow } from './settlement.ts';
-export { type ConfirmedBatch, recordSettledBatch, verifiedWebhookPayload } from './settlementRecord.ts';
+} from './requesters/requesterAccounts.ts';
+export { reserveNonce } from './requesters/reserveNonce.ts';
+export { type Batcher, type BatcherOptions, type BatcherTick, createBatcher } from './settlement/batcher.ts';
+export { claimJobsForBatch, type ProvenBacklog, provenBacklog } from './settlement/claimProvenJobs.ts';
+export {
+  type LoadedVkey,
+  loadSettlementCandidates,
+  type SettlementCandidate,
+  VkeyCache,
+} from './settlement/loadSettlementCandidates.ts';
+export {
+  type ConfirmedBatch,
+  recordSettledBatch,
+  verifiedWebhookPayload,
+} from './settlement/recordSettledBatch.ts';
+export { parkJobOutOfBatch, rejectProofInBatch } from './settlement/rejectProofInBatch.ts';
+export { type BatchOutcome, type SettlementContext, settleBatchRow } from './settlement/settleBatch.ts';
 export {
   type OnBroadcast,
   type OperatorCall,
   type SentTransaction,
   SettlementSender,
   type SettlementSenderOptions,
-} from './settlementSender.ts';
+} from './settlement/settlementSender.ts';
 export {
   runSlasher,
   type SlashEvidenceRecord,
@@ -104,7 +116,7 @@ export {
   type SlasherPass,
   slashEvidenceHash,
   slashEvidenceRecord,
-} from './slashes.ts';
+} from './slashing/runSlasher.ts';
 export {
   createWebhookDelivery,
   deliverWebhook,
@@ -114,4 +126,4 @@ export {
   type WebhookDeliveryOptions,
   type WebhookOutcome,
   webhookSignature,
-} from './webhooks.ts';
+} from './webhooks/deliverWebhook.ts';
