@@ -15,6 +15,20 @@ export const assignmentStatuses = [
 /** Where one prover's assignment to a job is. */
 export type AssignmentStatus = (typeof assignmentStatuses)[number];
 
+/** Assignment statuses in which a prover is still working on a job (they count against its capacity). */
+export const activeAssignmentStatuses = [
+  'awarded',
+  'proving',
+  'submitted',
+] as const satisfies readonly AssignmentStatus[];
+
+/** Assignment statuses that exclude the prover from later rounds of the same job. */
+export const failedAssignmentStatuses = [
+  'failed_invalid',
+  'failed_deadline',
+  'abandoned',
+] as const satisfies readonly AssignmentStatus[];
+
 /** How an assignment ended: its terminal statuses. Collateral and reliability are settled by it. */
 export type AssignmentOutcome = Extract<
   AssignmentStatus,

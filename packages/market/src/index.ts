@@ -7,6 +7,7 @@ export {
   ensureCircuitOnChain,
   type OperatorWallet,
 } from './circuits/ensureCircuitOnChain.ts';
+export { provingMemoryMb } from './circuits/provingMemory.ts';
 export {
   type CircuitArtifact,
   type CircuitArtifactKind,
@@ -32,13 +33,15 @@ export {
   type OperatorEvent,
   type ProverEvent,
 } from './deps/marketEvents.ts';
-export { type MarketPolicies, marketPolicies, provingMemoryMb } from './deps/marketPolicies.ts';
+export { type MarketPolicies, marketPolicies } from './deps/marketPolicies.ts';
 export { type BullmqMarketQueues, bullmqMarketQueues, type MarketQueues } from './deps/marketQueues.ts';
 export { type EventSubscription, redisMarketEvents, subscribeEvents } from './deps/redisEvents.ts';
 export { cancelJob } from './jobs/cancelJob.ts';
+export { chainJobIdOf } from './jobs/chainJobId.ts';
 export { expectedPublicSignals } from './jobs/expectedPublicSignals.ts';
 export { getJobView, jobNotFound, listJobs, loadJobView, toJobSummary, toJobView } from './jobs/jobViews.ts';
 export { type SubmitJobInput, submitJob } from './jobs/submitJob.ts';
+export { createWebhookDelivery, enqueueWebhook, type NewWebhook } from './jobs/webhookOutbox.ts';
 export { type IndexerOptions, type IndexPass, indexChainEvents } from './operator/indexChainEvents.ts';
 export { type OperatorMetricsDeps, operatorMetrics } from './operator/operatorMetrics.ts';
 export {
@@ -75,6 +78,14 @@ export {
   assignmentDeadline,
 } from './proving/assignmentDeadline.ts';
 export { checkProof, loadVerificationKey, type ProofVerdict } from './proving/checkProof.ts';
+export {
+  jobRequestOf,
+  proofSubmissionOf,
+  type SlashEvidenceKind,
+  type SlashEvidenceRecord,
+  slashEvidenceHash,
+  slashEvidenceRecord,
+} from './proving/slashEvidence.ts';
 export { type SubmitProofInput, submitProof } from './proving/submitProof.ts';
 export {
   apiKeyPrefix,
@@ -111,17 +122,11 @@ export {
 } from './settlement/settlementSender.ts';
 export {
   runSlasher,
-  type SlashEvidenceRecord,
   type SlasherContext,
   type SlasherPass,
-  slashEvidenceHash,
-  slashEvidenceRecord,
 } from './slashing/runSlasher.ts';
 export {
-  createWebhookDelivery,
   deliverWebhook,
-  enqueueWebhook,
-  type NewWebhook,
   requeuePendingWebhooks,
   type WebhookDeliveryOptions,
   type WebhookOutcome,

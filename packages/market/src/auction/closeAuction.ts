@@ -1,4 +1,5 @@
 import {
+  activeAssignmentStatuses,
   type Bid as CoreBid,
   assignmentDeadline as computeAssignmentDeadline,
   isJobExpired,
@@ -10,8 +11,9 @@ import {
   transitionAuction,
 } from '@tender/core';
 import { type Assignment, type Job, lockCollateral, weiFromDecimal, weiToDecimal } from '@tender/db';
+import { jobSnapshotOf } from '../auction/jobSnapshot.ts';
 import type { MarketDeps } from '../deps/marketDeps.ts';
-import { activeAssignmentStatuses, jobSnapshotOf, marketPolicies } from '../deps/marketPolicies.ts';
+import { marketPolicies } from '../deps/marketPolicies.ts';
 import { announceJob, moveJob, quietly } from '../jobs/moveJob.ts';
 import { proverSnapshots } from '../provers/proverSnapshots.ts';
 import { awardEvent } from './proverEvents.ts';

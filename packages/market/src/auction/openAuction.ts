@@ -1,7 +1,8 @@
 import { auctionClosesAt, isJobExpired, rankInvitees, TenderError, transitionAuction } from '@tender/core';
 import type { Circuit, Job } from '@tender/db';
+import { jobSnapshotOf } from '../auction/jobSnapshot.ts';
 import type { MarketDeps } from '../deps/marketDeps.ts';
-import { jobSnapshotOf, marketPolicies } from '../deps/marketPolicies.ts';
+import { marketPolicies } from '../deps/marketPolicies.ts';
 import { announceJob, moveJob, quietly } from '../jobs/moveJob.ts';
 import { proverSnapshots } from '../provers/proverSnapshots.ts';
 import { invitationEvent } from './proverEvents.ts';

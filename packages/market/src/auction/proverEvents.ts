@@ -1,8 +1,9 @@
-import { requiredCollateral } from '@tender/core';
+import { activeAssignmentStatuses, requiredCollateral } from '@tender/core';
 import { type Assignment, type Auction, type Circuit, type Job, weiFromDecimal } from '@tender/db';
 import type { MarketDeps } from '../deps/marketDeps.ts';
 import type { ProverEvent } from '../deps/marketEvents.ts';
-import { activeAssignmentStatuses, chainJobIdOf, marketPolicies } from '../deps/marketPolicies.ts';
+import { marketPolicies } from '../deps/marketPolicies.ts';
+import { chainJobIdOf } from '../jobs/chainJobId.ts';
 
 type InvitationEvent = Extract<ProverEvent, { type: 'invitation' }>;
 type AwardEvent = Extract<ProverEvent, { type: 'award' }>;

@@ -1,4 +1,4 @@
-import { batchStatuses, jobStatuses, slashStatuses } from '@tender/core';
+import { activeAssignmentStatuses, batchStatuses, jobStatuses, slashStatuses } from '@tender/core';
 import type { MarketDeps } from '../deps/marketDeps.ts';
 import { settledMoney } from '../settlement/settledMoney.ts';
 import type { MetricFamily, MetricSample } from './prometheusText.ts';
@@ -45,7 +45,7 @@ export async function operatorMetrics(deps: OperatorMetricsDeps): Promise<Metric
     prisma.batch.groupBy({ by: ['status'], _count: { _all: true } }),
     prisma.slash.groupBy({ by: ['status'], _count: { _all: true } }),
     prisma.auction.count({ where: { status: 'open' } }),
-    prisma.assignment.count({ where: { status: { in: ['awarded', 'proving', 'submitted'] } } }),
+    prisma.assignment.count({ where: { status: { in: [...activeAssignmentStatuses] } } }),
     prisma.prover.count(),
     prisma.prover.count({ where: { lastHeartbeatAt: { gte: aliveSince } } }),
     prisma.batch.aggregate({ where: { status: 'confirmed' }, _sum: { size: true, gasUsed: true } }),

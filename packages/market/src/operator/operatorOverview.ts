@@ -1,4 +1,5 @@
 import {
+  activeAssignmentStatuses,
   type BatchStatus,
   batchStatuses,
   type JobStatus,
@@ -145,8 +146,6 @@ export interface OperatorOverviewLimits {
 
 /** The part of {@link MarketDeps} the overview reads (any MarketDeps will do). */
 export type OperatorOverviewDeps = Pick<MarketDeps, 'prisma' | 'config' | 'now'>;
-
-const activeAssignmentStatuses = ['awarded', 'proving', 'submitted'] as const;
 
 const ms = (date: Date | null): number | null => (date === null ? null : date.getTime());
 const wei = (value: { toFixed(): string } | null): string | null =>

@@ -1,6 +1,6 @@
-import { reauctionDelayMs } from '@tender/core';
+import { activeAssignmentStatuses, reauctionDelayMs } from '@tender/core';
 import type { MarketDeps } from '../deps/marketDeps.ts';
-import { activeAssignmentStatuses, marketPolicies } from '../deps/marketPolicies.ts';
+import { marketPolicies } from '../deps/marketPolicies.ts';
 
 /**
  * Rebuilds the scheduler's queue jobs from Postgres (the truth), e.g. after a

@@ -1,6 +1,6 @@
 import type { ProverSnapshot } from '@tender/core';
+import { activeAssignmentStatuses } from '@tender/core';
 import { type Prover, type TenderQueryable, weiFromDecimal } from '@tender/db';
-import { activeAssignmentStatuses } from '../deps/marketPolicies.ts';
 
 /** A prover row with the core snapshot the auction rules judge it by. */
 export interface ProverWithSnapshot {

@@ -1,9 +1,13 @@
 import { tenderStakingAbi } from '@tender/chain';
-import { defaultReliabilityPolicy, type ProverKind, TenderError } from '@tender/core';
+import {
+  activeAssignmentStatuses,
+  defaultReliabilityPolicy,
+  type ProverKind,
+  TenderError,
+} from '@tender/core';
 import { type Prover, type TenderQueryable, weiFromDecimal, weiToDecimal } from '@tender/db';
 import { type Address, getAddress, isAddress } from 'viem';
 import type { MarketDeps } from '../deps/marketDeps.ts';
-import { activeAssignmentStatuses } from '../deps/marketPolicies.ts';
 import { wakeForFreeSlots } from './wakeWaitingAuctions.ts';
 
 /**

@@ -1,5 +1,5 @@
+import { activeAssignmentStatuses } from '@tender/core';
 import type { MarketDeps } from '../deps/marketDeps.ts';
-import { activeAssignmentStatuses } from '../deps/marketPolicies.ts';
 
 /**
  * Wakes jobs waiting out a no-bid backoff: jobs `auctioning` whose last round

@@ -1,12 +1,14 @@
-import { proofSubmissionDigest, tenderDomain } from '@tender/chain';
+import { tenderDomain } from '@tender/chain';
 import type { Prisma } from '@tender/db';
 import type { Groth16Proof } from '@tender/zk';
-import { getAddress, type Hex } from 'viem';
+import type { Hex } from 'viem';
 import type { MarketDeps } from '../deps/marketDeps.ts';
-import { chainJobIdOf, marketPolicies } from '../deps/marketPolicies.ts';
+import { marketPolicies } from '../deps/marketPolicies.ts';
+import { chainJobIdOf } from '../jobs/chainJobId.ts';
 import { announceJob, quietly } from '../jobs/moveJob.ts';
 import { checkProof, type ProofVerdict } from './checkProof.ts';
 import { afterFailure, endAssignment } from './endAssignment.ts';
+import { jobRequestOf, proofSubmissionOf, slashEvidenceHash, slashEvidenceRecord } from './slashEvidence.ts';
 
 /**
  * Applies the verdict on a `received` proof, in one transaction. Valid: Proof
@@ -21,7 +23,7 @@ import { afterFailure, endAssignment } from './endAssignment.ts';
  * `evidenceHash` is the submission's EIP-712 digest (unique). Then the next round
  * is queued and events go out. A proof already judged is left alone.
  */
-export async function settleProof(
+export async function applyProofVerdict(
   deps: MarketDeps,
   proofId: string,
   verdict: ProofVerdict,
@@ -54,29 +56,15 @@ export async function settleProof(
         ...(verdict.valid ? {} : { reason: verdict.kind }),
       });
       if (!verdict.valid) {
-        const evidence = {
-          kind: verdict.kind,
-          reason: verdict.reason,
-          request: {
-            requester: job.requester.address,
-            circuitId: job.circuitId,
-            inputHash: job.inputHash,
-            maxFee: job.maxFeeWei.toFixed(),
-            deadline: Math.floor(job.deadline.getTime() / 1000).toString(),
-            nonce: job.requestNonce?.toFixed() ?? null,
-          },
-          submission: {
-            jobId: chainJobIdOf(job),
-            circuitId: job.circuitId,
-            proofHash: proof.proofHash,
-            publicSignalsHash: proof.publicSignalsHash,
-            prover: getAddress(proof.prover.address),
-          },
+        const evidence = slashEvidenceRecord({
+          request: jobRequestOf(job),
+          submission: proofSubmissionOf(chainJobIdOf(job), job.circuitId, proof, proof.prover.address),
           proverSignature: proof.proverSignature,
           proof: proof.proof,
           publicSignals: proof.publicSignals,
-          digest,
-        } satisfies Prisma.InputJsonValue;
+          kind: verdict.kind,
+          reason: verdict.reason,
+        });
         await tx.slash.createMany({
           data: [
             {
@@ -84,7 +72,7 @@ export async function settleProof(
               jobId: job.id,
               assignmentId: assignment.id,
               proofId,
-              evidence,
+              evidence: evidence as unknown as Prisma.InputJsonValue,
               evidenceHash: digest,
               createdAt: at,
             },
@@ -151,15 +139,9 @@ export async function recheckSubmittedProof(
     groth16,
     proof.publicSignals,
   );
-  const digest = proofSubmissionDigest(
+  const digest = slashEvidenceHash(
     tenderDomain(deps.deployment.chainId, deps.deployment.addresses.market),
-    {
-      jobId: chainJobIdOf(job),
-      circuitId: job.circuitId.toLowerCase() as Hex,
-      proofHash: proof.proofHash as Hex,
-      publicSignalsHash: proof.publicSignalsHash as Hex,
-      prover: getAddress(proof.prover.address),
-    },
+    proofSubmissionOf(chainJobIdOf(job), job.circuitId.toLowerCase(), proof, proof.prover.address),
   );
-  return settleProof(deps, proof.id, verdict, digest);
+  return applyProofVerdict(deps, proof.id, verdict, digest);
 }

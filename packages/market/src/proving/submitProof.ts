@@ -10,9 +10,9 @@ import {
 } from '@tender/zk';
 import { getAddress, type Hex, isAddress, recoverTypedDataAddress } from 'viem';
 import type { MarketDeps } from '../deps/marketDeps.ts';
-import { chainJobIdOf } from '../deps/marketPolicies.ts';
+import { chainJobIdOf } from '../jobs/chainJobId.ts';
 import { wakeForFreeSlots } from '../provers/wakeWaitingAuctions.ts';
-import { settleProof } from './applyProofVerdict.ts';
+import { applyProofVerdict } from './applyProofVerdict.ts';
 import { checkProof } from './checkProof.ts';
 
 /** A prover's signed proof, as it arrives (`POST /v1/jobs/:id/proof`). */
@@ -144,7 +144,7 @@ export async function submitProof(deps: MarketDeps, input: SubmitProofInput): Pr
     input.proof,
     input.publicSignals,
   );
-  const settled = await settleProof(deps, proofRow.id, verdict, proofSubmissionDigest(domain, submission));
+  const settled = await applyProofVerdict(deps, proofRow.id, verdict, proofSubmissionDigest(domain, submission));
   if (!settled.valid) {
     throw new TenderError('TENDER_PROOF_INVALID', `invalid proof: ${settled.reason}`, {
       details: { jobId: job.id, kind: settled.kind, reason: settled.reason },

@@ -11,6 +11,7 @@ import {
   type VerificationKey,
 } from '@tender/zk';
 import { getAddress, type Hex } from 'viem';
+import { jobRequestOf } from '../proving/slashEvidence.ts';
 
 /** A circuit's verification key in both shapes, loaded once per process. */
 export interface LoadedVkey {
@@ -152,14 +153,8 @@ export async function loadSettlementCandidates(
       if (!job.requester.address || job.requestNonce === null || !job.requestSignature) {
         return fail('the job has no signed on-chain request (requester address, nonce or signature missing)');
       }
-      const request: JobRequest = {
-        requester: getAddress(job.requester.address),
-        circuitId: job.circuitId as Hex,
-        inputHash: job.inputHash as Hex,
-        maxFee: wei(job.maxFeeWei),
-        deadline: BigInt(Math.floor(job.deadline.getTime() / 1000)),
-        nonce: wei(job.requestNonce),
-      };
+      const request = jobRequestOf(job);
+      if (request === null) return fail('the job has no signed on-chain request');
       if (!job.chainJobId || jobIdOf(domain, request).toLowerCase() !== job.chainJobId.toLowerCase()) {
         return fail("the stored chain job id is not the request's EIP-712 digest", request);
       }

@@ -10,7 +10,7 @@ import type { Job } from '@tender/db';
 import { type Hex, parseEventLogs, type TransactionReceipt } from 'viem';
 import type { MarketDeps } from '../deps/marketDeps.ts';
 import { announceJob, moveJob, quietly } from '../jobs/moveJob.ts';
-import { createWebhookDelivery } from '../webhooks/deliverWebhook.ts';
+import { createWebhookDelivery } from '../jobs/webhookOutbox.ts';
 import type { SettlementCandidate } from './loadSettlementCandidates.ts';
 
 /** A batch the chain accepted, as recorded. */

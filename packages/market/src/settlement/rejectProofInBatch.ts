@@ -4,7 +4,7 @@ import type { TenderTx } from '@tender/db';
 import type { Hex } from 'viem';
 import type { MarketDeps } from '../deps/marketDeps.ts';
 import { announceJob, moveJob, quietly } from '../jobs/moveJob.ts';
-import { slashEvidenceHash, slashEvidenceRecord } from '../slashing/runSlasher.ts';
+import { slashEvidenceHash, slashEvidenceRecord } from '../proving/slashEvidence.ts';
 import type { SettlementCandidate } from './loadSettlementCandidates.ts';
 
 /** Removes a job from a pending batch (its BatchItem goes, the batch shrinks). */

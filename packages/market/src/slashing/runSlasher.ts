@@ -1,80 +1,12 @@
-import {
-  type JobRequest,
-  type ProofSubmission,
-  proofSubmissionDigest,
-  type TenderDomain,
-  tenderMarketAbi,
-} from '@tender/chain';
+import { type JobRequest, type ProofSubmission, type TenderDomain, tenderMarketAbi } from '@tender/chain';
 import { isTenderError, type SlashStatus, TenderError, transitionSlash } from '@tender/core';
 import type { Slash } from '@tender/db';
 import { type Groth16Proof, toPublicSignals, toSolidityProof } from '@tender/zk';
 import { getAddress, type Hex, parseEventLogs, type TransactionReceipt } from 'viem';
 import type { MarketDeps } from '../deps/marketDeps.ts';
+import { jobRequestOf, proofSubmissionOf, type SlashEvidenceRecord } from '../proving/slashEvidence.ts';
 import type { VkeyCache } from '../settlement/loadSettlementCandidates.ts';
 import type { SettlementSender } from '../settlement/settlementSender.ts';
-
-/**
- * What `Slash.evidence` holds: the prover-signed submission and everything `TenderMarket.slash`
- * needs besides the verification key (amounts and numbers as decimal strings).
- */
-export interface SlashEvidenceRecord {
-  /**
-   * `invalid_proof`: the Groth16 check fails (slashable); `public_signals_mismatch`: the proof
-   * verifies for other signals than the job's (the contract answers `ProofIsValid`).
-   */
-  kind: 'invalid_proof' | 'public_signals_mismatch';
-  /** Why the proof was judged invalid off-chain. */
-  reason: string;
-  request: {
-    requester: Hex;
-    circuitId: Hex;
-    inputHash: Hex;
-    maxFee: string;
-    deadline: string;
-    nonce: string;
-  };
-  submission: ProofSubmission;
-  proverSignature: Hex;
-  proof: Groth16Proof;
-  publicSignals: string[];
-}
-
-/** Builds the {@link SlashEvidenceRecord} of a signed submission. */
-export function slashEvidenceRecord(e: {
-  request: JobRequest;
-  submission: ProofSubmission;
-  proverSignature: Hex;
-  proof: Groth16Proof;
-  publicSignals: readonly string[];
-  kind: SlashEvidenceRecord['kind'];
-  reason: string;
-}): SlashEvidenceRecord {
-  const r = e.request;
-  return {
-    kind: e.kind,
-    reason: e.reason,
-    request: {
-      requester: r.requester,
-      circuitId: r.circuitId,
-      inputHash: r.inputHash,
-      maxFee: r.maxFee.toString(),
-      deadline: r.deadline.toString(),
-      nonce: r.nonce.toString(),
-    },
-    submission: e.submission,
-    proverSignature: e.proverSignature,
-    proof: e.proof,
-    publicSignals: [...e.publicSignals],
-  };
-}
-
-/**
- * `Slash.evidenceHash`: the EIP-712 digest of the signed submission, so one signed submission
- * yields at most one Slash row (the column is unique), whoever records it.
- */
-export function slashEvidenceHash(domain: TenderDomain, submission: ProofSubmission): Hex {
-  return proofSubmissionDigest(domain, submission);
-}
 
 /** What one slasher pass did, by outcome. */
 export interface SlasherPass {
@@ -114,15 +46,9 @@ async function evidenceOf(deps: MarketDeps, ctx: SlasherContext, slash: Slash): 
   const stored = row.evidence as Partial<SlashEvidenceRecord> | null;
   const vk = (await ctx.vkeys.get(job.circuitId, job.circuit.vkeyPath)).solidity;
   let request: JobRequest;
-  if (job.requester.address && job.requestNonce !== null) {
-    request = {
-      requester: getAddress(job.requester.address),
-      circuitId: job.circuitId as Hex,
-      inputHash: job.inputHash as Hex,
-      maxFee: BigInt(job.maxFeeWei.toFixed()),
-      deadline: BigInt(Math.floor(job.deadline.getTime() / 1000)),
-      nonce: BigInt(job.requestNonce.toFixed()),
-    };
+  const fromJob = jobRequestOf(job);
+  if (fromJob !== null) {
+    request = fromJob;
   } else if (stored?.request) {
     const r = stored.request;
     request = {
@@ -141,13 +67,7 @@ async function evidenceOf(deps: MarketDeps, ctx: SlasherContext, slash: Slash): 
   let proof: Groth16Proof;
   let signals: readonly string[];
   if (row.proof && job.chainJobId) {
-    submission = {
-      jobId: job.chainJobId as Hex,
-      circuitId: job.circuitId as Hex,
-      proofHash: row.proof.proofHash as Hex,
-      publicSignalsHash: row.proof.publicSignalsHash as Hex,
-      prover: getAddress(row.prover.address),
-    };
+    submission = proofSubmissionOf(job.chainJobId as Hex, job.circuitId, row.proof, row.prover.address);
     signature = row.proof.proverSignature as Hex;
     proof = row.proof.proof as unknown as Groth16Proof;
     signals = row.proof.publicSignals;

@@ -4,13 +4,9 @@ import type { AddressInfo } from 'node:net';
 import { isTenderError } from '@tender/core';
 import { insertCircuit, insertRequester } from '@tender/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { enqueueWebhook } from '../jobs/webhookOutbox.ts';
 import { createMarketHarness, type MarketHarness } from '../testing/marketHarness.ts';
-import {
-  deliverWebhook,
-  enqueueWebhook,
-  requeuePendingWebhooks,
-  webhookSignature,
-} from './deliverWebhook.ts';
+import { deliverWebhook, requeuePendingWebhooks, webhookSignature } from './deliverWebhook.ts';
 
 const secret = 'test-webhook-secret';
 let h: MarketHarness;
