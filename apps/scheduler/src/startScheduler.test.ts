@@ -1,7 +1,7 @@
 import type { DevAccount } from '@tender/chain';
-import { channels, closeAuction, openAuction, type ProverEvent, placeBid, submitProof } from '@tender/market';
+import { closeAuction, openAuction, type ProverEvent, placeBid, submitProof } from '@tender/market';
 import { createMarketHarness, type MarketHarness } from '@tender/market/testing';
-import { createRedisConnection } from '@tender/queue';
+import { channels, createRedisConnection } from '@tender/queue';
 import { Prover, terminateCurves } from '@tender/zk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // The auction-side test kit of @tender/market (stake, circuit rows, EIP-712 signatures).

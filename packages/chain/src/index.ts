@@ -29,6 +29,15 @@ export { contractsBuildInfo } from './generated/buildInfo.ts';
 export { circuitRegistryAbi, circuitRegistryBytecode } from './generated/CircuitRegistry.ts';
 export { tenderMarketAbi, tenderMarketBytecode } from './generated/TenderMarket.ts';
 export { tenderStakingAbi, tenderStakingBytecode } from './generated/TenderStaking.ts';
+export {
+  type OnBroadcast,
+  type OperatorCall,
+  OperatorSender,
+  type OperatorSenderOptions,
+  type SentTransaction,
+  SettlementSender,
+  type SettlementSenderOptions,
+} from './operatorSender.ts';
 export { registerCircuit } from './registerCircuit.ts';
 export {
   type BatchResult,

@@ -1,3 +1,15 @@
+/**
+ * The BullMQ and Redis pub/sub adapters live in `@tender/queue`; re-exported here only so
+ * code written against the old entry keeps compiling. New code imports `@tender/queue`.
+ */
+export {
+  type BullmqMarketQueues,
+  bullmqMarketQueues,
+  channels,
+  type EventSubscription,
+  redisMarketEvents,
+  subscribeEvents,
+} from '@tender/queue';
 export { type CloseAuctionResult, closeAuction } from './auction/closeAuction.ts';
 export { expireJob, type OpenAuctionResult, openAuction } from './auction/openAuction.ts';
 export { type BidView, type PlaceBidInput, placeBid } from './auction/placeBid.ts';
@@ -26,16 +38,14 @@ export {
 } from './circuits/registerCircuit.ts';
 export { defaultMarketConfig, type MarketConfig } from './deps/marketConfig.ts';
 export type { MarketDeps } from './deps/marketDeps.ts';
-export {
-  channels,
-  type JobEvent,
-  type MarketEvents,
-  type OperatorEvent,
-  type ProverEvent,
+export type {
+  JobEvent,
+  MarketEvents,
+  OperatorEvent,
+  ProverEvent,
 } from './deps/marketEvents.ts';
 export { type MarketPolicies, marketPolicies } from './deps/marketPolicies.ts';
-export { type BullmqMarketQueues, bullmqMarketQueues, type MarketQueues } from './deps/marketQueues.ts';
-export { type EventSubscription, redisMarketEvents, subscribeEvents } from './deps/redisEvents.ts';
+export type { MarketQueues } from './deps/marketQueues.ts';
 export { cancelJob } from './jobs/cancelJob.ts';
 export { chainJobIdOf } from './jobs/chainJobId.ts';
 export { expectedPublicSignals } from './jobs/expectedPublicSignals.ts';
@@ -113,13 +123,6 @@ export {
 } from './settlement/recordSettledBatch.ts';
 export { parkJobOutOfBatch, rejectProofInBatch } from './settlement/rejectProofInBatch.ts';
 export { type BatchOutcome, type SettlementContext, settleBatchRow } from './settlement/settleBatch.ts';
-export {
-  type OnBroadcast,
-  type OperatorCall,
-  type SentTransaction,
-  SettlementSender,
-  type SettlementSenderOptions,
-} from './settlement/settlementSender.ts';
 export {
   runSlasher,
   type SlasherContext,

@@ -1,7 +1,8 @@
 import { requiredCollateral } from '@tender/core';
 import type { Circuit } from '@tender/db';
+import { channels } from '@tender/queue';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { channels, type ProverEvent } from '../deps/marketEvents.ts';
+import type { ProverEvent } from '../deps/marketEvents.ts';
 import { type ProverView, recordHeartbeat } from '../provers/registerProver.ts';
 import {
   ETH,

@@ -6,6 +6,7 @@
  */
 
 /** Sent to one prover on its event stream: the wire type the prover's SDK reads (one definition). */
+import type { LiveEvents } from '@tender/queue';
 import type { ProverEvent } from '@tender/sdk';
 
 export type { ProverEvent };
@@ -29,16 +30,5 @@ export interface OperatorEvent {
   detail?: Record<string, unknown>;
 }
 
-/** The port services publish live events through. */
-export interface MarketEvents {
-  toProver(proverId: string, event: ProverEvent): Promise<void>;
-  job(jobId: string, event: JobEvent): Promise<void>;
-  operator(event: OperatorEvent): Promise<void>;
-}
-
-/** Redis pub/sub channel names under a deployment's key prefix. */
-export const channels = {
-  prover: (prefix: string, proverId: string) => `${prefix}:events:prover:${proverId}`,
-  job: (prefix: string, jobId: string) => `${prefix}:events:job:${jobId}`,
-  operator: (prefix: string) => `${prefix}:events:operator`,
-};
+/** The port services publish live events through (Redis pub/sub adapter: `@tender/queue` `redisMarketEvents`). */
+export type MarketEvents = LiveEvents<ProverEvent, JobEvent, OperatorEvent>;

@@ -1,11 +1,12 @@
 import type { DevAccount } from '@tender/chain';
 import { isTenderError, requiredCollateral, type TenderError } from '@tender/core';
 import type { Circuit } from '@tender/db';
+import { channels } from '@tender/queue';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeAuction } from '../auction/closeAuction.ts';
 import { openAuction } from '../auction/openAuction.ts';
 import { placeBid } from '../auction/placeBid.ts';
-import { channels, type ProverEvent } from '../deps/marketEvents.ts';
+import type { ProverEvent } from '../deps/marketEvents.ts';
 import type { ProverView } from '../provers/registerProver.ts';
 import {
   insertJob,

@@ -144,7 +144,12 @@ export async function submitProof(deps: MarketDeps, input: SubmitProofInput): Pr
     input.proof,
     input.publicSignals,
   );
-  const settled = await applyProofVerdict(deps, proofRow.id, verdict, proofSubmissionDigest(domain, submission));
+  const settled = await applyProofVerdict(
+    deps,
+    proofRow.id,
+    verdict,
+    proofSubmissionDigest(domain, submission),
+  );
   if (!settled.valid) {
     throw new TenderError('TENDER_PROOF_INVALID', `invalid proof: ${settled.reason}`, {
       details: { jobId: job.id, kind: settled.kind, reason: settled.reason },

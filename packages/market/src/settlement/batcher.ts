@@ -1,15 +1,15 @@
+import type { OperatorSender } from '@tender/chain';
 import { tenderDomain } from '@tender/chain';
 import { type BatchDecision, type BatchPolicy, decideBatch, defaultBatchPolicy } from '@tender/core';
 import type { MarketDeps } from '../deps/marketDeps.ts';
 import { claimJobsForBatch, provenBacklog } from './claimProvenJobs.ts';
 import { VkeyCache } from './loadSettlementCandidates.ts';
 import { type BatchOutcome, type SettlementContext, settleBatchRow } from './settleBatch.ts';
-import type { SettlementSender } from './settlementSender.ts';
 
 /** Tunables of the batcher; batch size and age come from `deps.config` (batchSize, batchMaxAgeMs). */
 export interface BatcherOptions {
   /** The process's one operator sender (shared with the slasher: one nonce manager). */
-  sender: SettlementSender;
+  sender: OperatorSender;
   /** Verification keys (shared with the slasher); default a new cache over `artifactsDir`. */
   vkeys?: VkeyCache;
   /** Folder relative `Circuit.vkeyPath` values are resolved against. */
@@ -50,7 +50,7 @@ export interface Batcher {
  * The aggregator calls `tick()` about once a second; ticks must not overlap.
  *
  * @example
- * const batcher = createBatcher(deps, { sender: new SettlementSender(operator) });
+ * const batcher = createBatcher(deps, { sender: new OperatorSender(operator) });
  * const { settled } = await batcher.tick();
  */
 export function createBatcher(deps: MarketDeps, opts: BatcherOptions): Batcher {

@@ -1,3 +1,4 @@
+import type { OperatorSender } from '@tender/chain';
 import {
   type EncodedSettlement,
   encodeSettlementBatch,
@@ -18,11 +19,10 @@ import {
 } from './loadSettlementCandidates.ts';
 import { type ConfirmedBatch, recordSettledBatch } from './recordSettledBatch.ts';
 import { parkJobOutOfBatch, rejectProofInBatch } from './rejectProofInBatch.ts';
-import type { SettlementSender } from './settlementSender.ts';
 
 /** What settling needs besides the market deps (built once per aggregator). */
 export interface SettlementContext {
-  sender: SettlementSender;
+  sender: OperatorSender;
   vkeys: VkeyCache;
   domain: TenderDomain;
   /** Batches whose proofs this process already checked off-chain (bisection halves). */
@@ -62,7 +62,7 @@ const errorNameOf = (error: TenderError) =>
  *   hold, then tried again (never lost; an operator sees the reason on the job and the batch).
  * - Resume (`submitted`, e.g. after a crash): the stored tx hash is looked up first; a replaced
  *   transaction is found by its `BatchSettled` event with this batch's Merkle root; a
- *   transaction still in the mempool is taken over (`SettlementSender.resume`: waited for,
+ *   transaction still in the mempool is taken over (`OperatorSender.resume`: waited for,
  *   fee-bumped when stuck); only one the node does not know is sent again.
  */
 export async function settleBatchRow(

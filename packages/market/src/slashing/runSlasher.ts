@@ -1,3 +1,4 @@
+import type { OperatorSender } from '@tender/chain';
 import { type JobRequest, type ProofSubmission, type TenderDomain, tenderMarketAbi } from '@tender/chain';
 import { isTenderError, type SlashStatus, TenderError, transitionSlash } from '@tender/core';
 import type { Slash } from '@tender/db';
@@ -6,7 +7,6 @@ import { getAddress, type Hex, parseEventLogs, type TransactionReceipt } from 'v
 import type { MarketDeps } from '../deps/marketDeps.ts';
 import { jobRequestOf, proofSubmissionOf, type SlashEvidenceRecord } from '../proving/slashEvidence.ts';
 import type { VkeyCache } from '../settlement/loadSettlementCandidates.ts';
-import type { SettlementSender } from '../settlement/settlementSender.ts';
 
 /** What one slasher pass did, by outcome. */
 export interface SlasherPass {
@@ -18,7 +18,7 @@ export interface SlasherPass {
 
 /** What the slasher needs besides the market deps. */
 export interface SlasherContext {
-  sender: SettlementSender;
+  sender: OperatorSender;
   vkeys: VkeyCache;
   domain: TenderDomain;
   log?: (message: string, data?: Record<string, unknown>) => void;

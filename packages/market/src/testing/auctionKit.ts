@@ -1,6 +1,7 @@
 // Helpers for the auction-side tests (not exported from the package): real
 // stake transactions on the harness anvil, real circuit rows for the built-in
 // `tiny` circuit, jobs, and EIP-712 signatures with the dev prover keys.
+
 import { randomBytes } from 'node:crypto';
 import {
   bidTypes,
@@ -13,6 +14,7 @@ import {
 } from '@tender/chain';
 import { buildBuiltinCircuit, loadBuiltinModel, modelInput } from '@tender/circuits';
 import type { Circuit, Job, TenderPrisma } from '@tender/db';
+import { subscribeEvents } from '@tender/queue';
 import {
   calculateWitness,
   circuitIdOf,
@@ -25,7 +27,6 @@ import {
 } from '@tender/zk';
 import { createWalletClient, type Hex, http } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
-import { subscribeEvents } from '../deps/redisEvents.ts';
 import {
   type ProverView,
   type RegisterProverInput,

@@ -10,6 +10,7 @@ import {
   type JobRequest,
   jobIdOf,
   jobRequestTypes,
+  OperatorSender,
   type TenderDomain,
   tenderDomain,
   tenderMarketAbi,
@@ -26,7 +27,7 @@ import { type Address, getAddress, type Hex, keccak256, stringToHex } from 'viem
 import { privateKeyToAccount } from 'viem/accounts';
 import { ensureCircuitOnChain } from '../circuits/ensureCircuitOnChain.ts';
 import type { MarketConfig } from '../deps/marketConfig.ts';
-import { SettlementSender } from '../settlement/settlementSender.ts';
+
 import { insertTinyCircuit, signSubmission, stake } from './auctionKit.ts';
 import { createMarketHarness, type MarketHarness } from './marketHarness.ts';
 
@@ -37,7 +38,7 @@ export interface SettlementKit {
   h: MarketHarness;
   domain: TenderDomain;
   operator: ChainConnection;
-  sender: SettlementSender;
+  sender: OperatorSender;
   circuitId: Hex;
   /** Requesters 0 and 1 deposited 1 ETH of escrow each; requester 2 deposited nothing. */
   requesters: { account: DevAccount; id: string }[];
@@ -131,7 +132,7 @@ export async function createSettlementKit(config: Partial<MarketConfig> = {}): P
       h,
       domain,
       operator,
-      sender: new SettlementSender(operator, { pollMs: 50 }),
+      sender: new OperatorSender(operator, { pollMs: 50 }),
       circuitId,
       requesters,
       provers,

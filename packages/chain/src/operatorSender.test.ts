@@ -1,16 +1,12 @@
-import {
-  connectChain,
-  deployTender,
-  devAccounts,
-  type StartAnvilOptions,
-  startAnvil,
-  type TenderDeployment,
-  tenderMarketAbi,
-} from '@tender/chain';
 import { isTenderError } from '@tender/core';
 import { encodeFunctionData, type Hex } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SettlementSender } from './settlementSender.ts';
+import { connectChain } from './connectChain.ts';
+import { deployTender, type TenderDeployment } from './deployTender.ts';
+import { devAccounts } from './devAccounts.ts';
+import { tenderMarketAbi } from './generated/TenderMarket.ts';
+import { OperatorSender } from './operatorSender.ts';
+import { type StartAnvilOptions, startAnvil } from './startAnvil.ts';
 
 let anvil: Awaited<ReturnType<typeof startAnvil>>;
 let deployment: TenderDeployment;
@@ -43,7 +39,7 @@ const lock = (amount: bigint) =>
 
 describe('settlement sender', () => {
   it('sends concurrent calls one after another with consecutive nonces', async () => {
-    const sender = new SettlementSender(operator);
+    const sender = new OperatorSender(operator);
     const start = await operator.publicClient.getTransactionCount({ address: operator.account.address });
     const nonces: number[] = [];
     const sent = await Promise.all(
@@ -54,7 +50,7 @@ describe('settlement sender', () => {
   });
 
   it('refuses a call that would revert without sending anything', async () => {
-    const sender = new SettlementSender(operator);
+    const sender = new OperatorSender(operator);
     const before = await operator.publicClient.getTransactionCount({ address: operator.account.address });
     const broadcasts: Hex[] = [];
     const error = await sender
@@ -77,7 +73,7 @@ describe('settlement sender', () => {
   });
 
   it('replaces a transaction that is not mined in time with a higher fee, keeping the nonce', async () => {
-    const sender = new SettlementSender(operator, { replaceAfterMs: 300, pollMs: 50 });
+    const sender = new OperatorSender(operator, { replaceAfterMs: 300, pollMs: 50 });
     await operator.publicClient.request({ method: 'evm_setAutomine' as never, params: [false] as never });
     try {
       const broadcasts: { hash: Hex; nonce: number; replacement: number }[] = [];
@@ -109,7 +105,7 @@ describe('settlement sender', () => {
         to: call.address,
         data: encodeFunctionData({ abi: call.abi, functionName: call.functionName, args: call.args }),
       });
-      const sender = new SettlementSender(operator, { replaceAfterMs: 300, pollMs: 50 });
+      const sender = new OperatorSender(operator, { replaceAfterMs: 300, pollMs: 50 });
       const broadcasts: Hex[] = [];
       const resuming = sender.resume(left, async ({ hash }) => void broadcasts.push(hash));
       await expect.poll(() => broadcasts.length, { timeout: 10_000 }).toBeGreaterThanOrEqual(1);

@@ -1,4 +1,3 @@
-import { toChainError } from '@tender/chain';
 import { TenderError } from '@tender/core';
 import {
   type Abi,
@@ -15,9 +14,10 @@ import {
   type Transport,
   type WalletClient,
 } from 'viem';
+import { toChainError } from './chainError.ts';
 
-/** Tunables of {@link SettlementSender}; each has a working local default. */
-export interface SettlementSenderOptions {
+/** Tunables of {@link OperatorSender}; each has a working local default. */
+export interface OperatorSenderOptions {
   /** A transaction not mined after this long is replaced with a higher fee (ms, default 30 s). */
   replaceAfterMs?: number;
   /** How much each replacement raises both fee caps, in percent (default 25; nodes want ≥ 10). */
@@ -74,13 +74,13 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * first version mined wins. A mined revert throws `TENDER_CHAIN_REVERTED` (errorName `unknown`).
  *
  * @example
- * const sender = new SettlementSender({ publicClient, walletClient });
+ * const sender = new OperatorSender({ publicClient, walletClient });
  * const { receipt } = await sender.send({ address: market, abi: tenderMarketAbi, functionName: 'settleBatch', args: [data] });
  */
-export class SettlementSender {
+export class OperatorSender {
   readonly #publicClient: PublicClient<Transport, Chain>;
   readonly #walletClient: WalletClient<Transport, Chain, Account>;
-  readonly #opts: Required<SettlementSenderOptions>;
+  readonly #opts: Required<OperatorSenderOptions>;
   #nextNonce: number | undefined;
   #queue: Promise<unknown> = Promise.resolve();
 
@@ -89,7 +89,7 @@ export class SettlementSender {
       publicClient: PublicClient<Transport, Chain>;
       walletClient: WalletClient<Transport, Chain, Account>;
     },
-    opts: SettlementSenderOptions = {},
+    opts: OperatorSenderOptions = {},
   ) {
     if (clients.walletClient.account.type !== 'local') {
       throw new TenderError(
@@ -352,3 +352,10 @@ export class SettlementSender {
 function max(a: bigint, b: bigint): bigint {
   return a > b ? a : b;
 }
+
+/** @deprecated The operator sender sends every operator transaction, not only settlements: use {@link OperatorSender}. */
+export const SettlementSender = OperatorSender;
+/** @deprecated Use {@link OperatorSender}. */
+export type SettlementSender = OperatorSender;
+/** @deprecated Use {@link OperatorSenderOptions}. */
+export type SettlementSenderOptions = OperatorSenderOptions;

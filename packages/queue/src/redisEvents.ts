@@ -1,22 +1,32 @@
 import type { Redis } from 'ioredis';
-import {
-  channels,
-  type JobEvent,
-  type MarketEvents,
-  type OperatorEvent,
-  type ProverEvent,
-} from './marketEvents.ts';
+
+/** Redis pub/sub channel names under a deployment's key prefix. */
+export const channels = {
+  prover: (prefix: string, proverId: string) => `${prefix}:events:prover:${proverId}`,
+  job: (prefix: string, jobId: string) => `${prefix}:events:job:${jobId}`,
+  operator: (prefix: string) => `${prefix}:events:operator`,
+};
+
+/**
+ * Live events published to three audiences: one prover, the followers of one job, the
+ * operator. The market's `MarketEvents` port is this with its own event shapes.
+ */
+export interface LiveEvents<ProverEvent, JobEvent, OperatorEvent> {
+  toProver(proverId: string, event: ProverEvent): Promise<void>;
+  job(jobId: string, event: JobEvent): Promise<void>;
+  operator(event: OperatorEvent): Promise<void>;
+}
 
 /**
  * Publishes market events on Redis pub/sub under `prefix`. Publishing is
  * best-effort by design (Postgres is the truth): a failed publish is logged by
  * the caller's `onError` and never fails the state change that caused it.
  */
-export function redisMarketEvents(
+export function redisMarketEvents<ProverEvent = unknown, JobEvent = unknown, OperatorEvent = unknown>(
   redis: Redis,
   prefix: string,
   onError: (error: unknown) => void = () => {},
-): MarketEvents {
+): LiveEvents<ProverEvent, JobEvent, OperatorEvent> {
   const publish = async (channel: string, event: unknown) => {
     try {
       await redis.publish(channel, JSON.stringify(event));

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { createRedisConnection } from '@tender/queue';
 import { afterAll, describe, expect, it } from 'vitest';
-import { bullmqMarketQueues } from './marketQueues.ts';
+import { bullmqMarketQueues } from './bullmqMarketQueues.ts';
+import { createRedisConnection } from './redisConnection.ts';
 
 const redis = createRedisConnection('redis://127.0.0.1:6379');
 const prefix = `test-${randomUUID()}`;

@@ -1,8 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { createRedisConnection } from '@tender/queue';
 import { afterAll, describe, expect, it } from 'vitest';
-import { channels, type ProverEvent } from './marketEvents.ts';
-import { redisMarketEvents, subscribeEvents } from './redisEvents.ts';
+import { createRedisConnection } from './redisConnection.ts';
+import { channels, redisMarketEvents, subscribeEvents } from './redisEvents.ts';
+
+/** A prover event as the market sends it (the shape does not matter to the adapter). */
+interface ProverEvent {
+  type: string;
+  jobId: string;
+  reason: string;
+}
 
 const redis = createRedisConnection('redis://127.0.0.1:6379');
 const prefix = `test-${randomUUID()}`;
@@ -34,7 +40,10 @@ describe('redis market events', () => {
     const broken = createRedisConnection('redis://127.0.0.1:6379');
     broken.disconnect();
     const errors: unknown[] = [];
-    const events = redisMarketEvents(broken, prefix, (e) => errors.push(e));
+    const events = redisMarketEvents<
+      ProverEvent,
+      { type: string; jobId: string; status: string; at: number }
+    >(broken, prefix, (e) => errors.push(e));
     await events.job('j1', { type: 'status', jobId: 'j1', status: 'proven', at: 1 });
     expect(errors).toHaveLength(1);
   });
