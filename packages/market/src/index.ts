@@ -53,6 +53,7 @@ export { getJobView, jobNotFound, listJobs, loadJobView, toJobSummary, toJobView
 export { type SubmitJobInput, submitJob } from './jobs/submitJob.ts';
 export { createWebhookDelivery, enqueueWebhook, type NewWebhook } from './jobs/webhookOutbox.ts';
 export { type IndexerOptions, type IndexPass, indexChainEvents } from './operator/indexChainEvents.ts';
+export type { MetricFamily, MetricSample } from './operator/operatorMetrics.ts';
 export { type OperatorMetricsDeps, operatorMetrics } from './operator/operatorMetrics.ts';
 export {
   type OperatorBatchRow,
@@ -64,14 +65,7 @@ export {
   type OperatorSlashRow,
   operatorOverview,
 } from './operator/operatorOverview.ts';
-export {
-  type MetricFamily,
-  type MetricSample,
-  prometheusContentType,
-  renderPrometheus,
-} from './operator/prometheusText.ts';
 export { reconcileQueues } from './operator/reconcileQueues.ts';
-export { defaultLatencyBuckets, OperatorRequestMetrics } from './operator/requestMetrics.ts';
 export {
   type ProverView,
   proverByAddress,

@@ -1,7 +1,24 @@
 import { activeAssignmentStatuses, batchStatuses, jobStatuses, slashStatuses } from '@tender/core';
 import type { MarketDeps } from '../deps/marketDeps.ts';
 import { settledMoney } from '../settlement/settledMoney.ts';
-import type { MetricFamily, MetricSample } from './prometheusText.ts';
+
+/** One sample of a metric family: an optional name suffix (`_bucket`, `_sum`, `_count`), labels and a value. */
+export interface MetricSample {
+  /** Appended to the family name (histograms: `_bucket`, `_sum`, `_count`). */
+  suffix?: string;
+  labels?: Readonly<Record<string, string>>;
+  /** A bigint is printed exactly (wei); Prometheus reads it as a float. */
+  value: number | bigint;
+}
+
+/** A metric family in the Prometheus text exposition format. */
+export interface MetricFamily {
+  /** `[a-zA-Z_:][a-zA-Z0-9_:]*`, e.g. `tender_jobs`. */
+  name: string;
+  help: string;
+  type: 'counter' | 'gauge' | 'histogram';
+  samples: readonly MetricSample[];
+}
 
 /** The part of {@link MarketDeps} the metrics read (any MarketDeps will do). */
 export type OperatorMetricsDeps = Pick<MarketDeps, 'prisma' | 'config' | 'now'>;

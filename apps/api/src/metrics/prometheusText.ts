@@ -1,20 +1,4 @@
-/** One sample of a metric family: an optional name suffix (`_bucket`, `_sum`, `_count`), labels and a value. */
-export interface MetricSample {
-  /** Appended to the family name (histograms: `_bucket`, `_sum`, `_count`). */
-  suffix?: string;
-  labels?: Readonly<Record<string, string>>;
-  /** A bigint is printed exactly (wei); Prometheus reads it as a float. */
-  value: number | bigint;
-}
-
-/** A metric family in the Prometheus text exposition format. */
-export interface MetricFamily {
-  /** `[a-zA-Z_:][a-zA-Z0-9_:]*`, e.g. `tender_jobs`. */
-  name: string;
-  help: string;
-  type: 'counter' | 'gauge' | 'histogram';
-  samples: readonly MetricSample[];
-}
+import type { MetricFamily } from '@tender/market';
 
 const metricName = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 const labelName = /^[a-zA-Z_][a-zA-Z0-9_]*$/;

@@ -1,7 +1,6 @@
 import { createTestDatabase, insertProver, randomHex, type TestDatabase } from '@tender/db/testing';
+import { defaultMarketConfig, operatorMetrics } from '@tender/market';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultMarketConfig } from '../deps/marketConfig.ts';
-import { operatorMetrics } from './operatorMetrics.ts';
 import { renderPrometheus } from './prometheusText.ts';
 
 let db: TestDatabase;

@@ -1,4 +1,4 @@
-import type { MetricFamily, MetricSample } from './prometheusText.ts';
+import type { MetricFamily, MetricSample } from '@tender/market';
 
 /** Default latency buckets (seconds) of {@link OperatorRequestMetrics}. */
 export const defaultLatencyBuckets: readonly number[] = [
