@@ -24,7 +24,7 @@ import { settleBatch } from '../src/settleBatch.ts';
 import { encodeProofBatch } from '../src/settlementEncoding.ts';
 import { fixtureItem } from '../src/settlementItems.ts';
 import { slash } from '../src/slash.ts';
-import { startTestMarket } from '../src/testMarket.ts';
+import { startTestMarket } from '../src/testing/testMarket.ts';
 
 const json = process.argv.includes('--json');
 const log = (...args: unknown[]) => {

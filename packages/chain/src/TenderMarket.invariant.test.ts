@@ -13,7 +13,7 @@ import { registerCircuit } from './registerCircuit.ts';
 import { sendContractTx } from './sendContractTx.ts';
 import { settleBatch } from './settleBatch.ts';
 import { fixtureItem } from './settlementItems.ts';
-import { startTestMarket, type TestMarket } from './testMarket.ts';
+import { startTestMarket, type TestMarket } from './testing/testMarket.ts';
 
 let t: TestMarket;
 let square: FixtureCircuit;

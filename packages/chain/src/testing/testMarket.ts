@@ -1,9 +1,9 @@
 import type { Address } from 'viem';
-import { type ChainConnection, connectChain } from './connectChain.ts';
-import { type DeployParams, deployTender, type TenderDeployment } from './deployTender.ts';
-import { type DevAccount, devAccounts } from './devAccounts.ts';
-import { type TenderDomain, tenderDomain } from './eip712.ts';
-import { type AnvilInstance, startAnvil } from './startAnvil.ts';
+import { type ChainConnection, connectChain } from '../connectChain.ts';
+import { type DeployParams, deployTender, type TenderDeployment } from '../deployTender.ts';
+import { type DevAccount, devAccounts } from '../devAccounts.ts';
+import { type TenderDomain, tenderDomain } from '../eip712.ts';
+import { type AnvilInstance, startAnvil } from '../startAnvil.ts';
 
 /** A fresh anvil with Tender deployed and a client per dev role. Test and bench helper. */
 export interface TestMarket {

@@ -1,6 +1,6 @@
 import { isTenderError } from '@tender/core';
 import { expect } from 'vitest';
-import { toChainError } from './chainError.ts';
+import { toChainError } from '../chainError.ts';
 
 /**
  * Awaits `action` and asserts it reverted with the custom error `errorName` (decoded from the
