@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
  * fixtures from every stage, so it comes last; tests and benches (`*.test.ts`,
  * `*.bench.ts`) drive a job through several stages and are not checked.
  */
-export const stageOrder = [
+const stageOrder = [
   'deps',
   'requesters',
   'circuits',
