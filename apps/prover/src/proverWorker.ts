@@ -237,6 +237,12 @@ export function createProverWorker(opts: ProverWorkerOptions): ProverWorker {
     try {
       const circuit = await cache!.ensure(client, circuitId);
       abort.signal.throwIfAborted();
+      // Tell the market (the job shows `proving`); best-effort: a proof is taken without it.
+      await client
+        .startProving(assignmentId)
+        .catch((e: unknown) =>
+          log('warn', 'could not announce proving', { assignmentId, error: describe(e) }),
+        );
       started = performance.now();
       // abortable: a backend that ignores the signal (or never finishes) cannot hold up a cancellation.
       const result = await abortable(

@@ -43,6 +43,7 @@ export type AssignmentOutcome = Extract<
  * - `proof_accepted` / `proof_rejected` — verification passed / failed.
  * - `deadline_missed` — the assignment deadline passed before a proof arrived.
  * - `prover_abandoned` — the prover gave the job back.
+ * - `proof_revoked` — an accepted proof failed the settlement batch's off-chain check.
  * - `job_cancelled` — the requester cancelled the job before proving started.
  */
 export const assignmentEvents = [
@@ -52,6 +53,7 @@ export const assignmentEvents = [
   'proof_rejected',
   'deadline_missed',
   'prover_abandoned',
+  'proof_revoked',
   'job_cancelled',
 ] as const;
 
@@ -105,6 +107,12 @@ export function transitionAssignment(from: AssignmentStatus, event: AssignmentEv
           throw illegalTransition('assignment', from, event);
       }
     case 'accepted':
+      switch (event) {
+        case 'proof_revoked':
+          return 'failed_invalid';
+        default:
+          throw illegalTransition('assignment', from, event);
+      }
     case 'failed_invalid':
     case 'failed_deadline':
     case 'abandoned':

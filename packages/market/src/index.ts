@@ -90,6 +90,7 @@ export {
   slashEvidenceHash,
   slashEvidenceRecord,
 } from './proving/slashEvidence.ts';
+export { type StartProvingResult, startProving } from './proving/startProving.ts';
 export { type SubmitProofInput, submitProof } from './proving/submitProof.ts';
 export {
   apiKeyPrefix,

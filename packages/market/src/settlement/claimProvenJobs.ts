@@ -1,3 +1,4 @@
+import { transitionJob } from '@tender/core';
 import type { ClaimedBatch, TenderPrisma } from '@tender/db';
 
 /** Proven jobs waiting for a batch (those not held back after a failed settlement). */
@@ -76,10 +77,11 @@ export async function claimJobsForBatch(
     }
     if (rows.length === 0) return null;
     const ids = rows.map((row) => row.id);
+    const batched = transitionJob('proven', 'proof_batched');
     const batch = await tx.batch.create({ data: { size: rows.length, createdAt: now } });
     await tx.job.updateMany({
       where: { id: { in: ids }, status: 'proven' },
-      data: { status: 'batched', batchedAt: now },
+      data: { status: batched, batchedAt: now },
     });
     await tx.batchItem.createMany({
       data: rows.map((row, leafIndex) => ({ batchId: batch.id, jobId: row.id, leafIndex })),
@@ -88,7 +90,7 @@ export async function claimJobsForBatch(
       data: rows.map((row) => ({
         jobId: row.id,
         fromStatus: 'proven' as const,
-        toStatus: 'batched' as const,
+        toStatus: batched,
         round: row.round,
         data: { batchId: batch.id },
         createdAt: now,

@@ -12,6 +12,7 @@ import type { MarketDeps } from '../deps/marketDeps.ts';
 import { announceJob, moveJob, quietly } from '../jobs/moveJob.ts';
 import { createWebhookDelivery } from '../jobs/webhookOutbox.ts';
 import type { SettlementCandidate } from './loadSettlementCandidates.ts';
+import { moveBatch } from './moveBatch.ts';
 
 /** A batch the chain accepted, as recorded. */
 export interface ConfirmedBatch {
@@ -106,19 +107,15 @@ export async function recordSettledBatch(
   }));
   const { jobs, deliveries } = await deps.prisma.$transaction(
     async (tx) => {
-      await tx.batch.updateMany({
-        where: { id: batchId, status: { in: ['pending', 'submitted'] } },
-        data: {
-          status: 'confirmed',
-          size: leaves.length,
-          txHash: confirmed.txHash,
-          blockNumber: confirmed.blockNumber,
-          gasUsed: receipt.gasUsed,
-          merkleRoot: confirmed.merkleRoot,
-          chainBatchId: confirmed.chainBatchId,
-          confirmedAt: now,
-          error: null,
-        },
+      await moveBatch(tx, batchId, ['pending', 'submitted'], 'batch_confirmed', {
+        size: leaves.length,
+        txHash: confirmed.txHash,
+        blockNumber: confirmed.blockNumber,
+        gasUsed: receipt.gasUsed,
+        merkleRoot: confirmed.merkleRoot,
+        chainBatchId: confirmed.chainBatchId,
+        confirmedAt: now,
+        error: null,
       });
       // Leaf positions move from claim order to the on-chain order; park them out of the
       // (batch, leaf) unique range first.

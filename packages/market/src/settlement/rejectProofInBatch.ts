@@ -1,5 +1,5 @@
 import type { TenderDomain } from '@tender/chain';
-import { updateReliability } from '@tender/core';
+import { transitionAssignment, transitionJob, updateReliability } from '@tender/core';
 import type { TenderTx } from '@tender/db';
 import type { Hex } from 'viem';
 import type { MarketDeps } from '../deps/marketDeps.ts';
@@ -20,11 +20,10 @@ async function dropFromBatch(tx: TenderTx, batchId: string, jobId: string): Prom
  * Slash with the signed submission as evidence is stored (once per signed submission), and the
  * job goes back to auction (round + 1) without that prover; then the next round is queued.
  *
- * Lifecycle note: @tender/core has no event for a proof rejected AFTER it was accepted (job
- * `batched`, assignment `accepted` are past `proof_rejected`). This late rejection moves the job
- * `batched → auctioning` and the assignment `accepted → failed_invalid` directly — the same
- * outcome `proof_rejected` has before acceptance — and records `late: true` on the JobEvent.
- * The collateral was released at acceptance; the on-chain slash is the penalty.
+ * Lifecycle: core's `proof_revoked` event moves the job `batched → auctioning` (round + 1)
+ * and the assignment `accepted → failed_invalid` — the outcome `proof_rejected` has before
+ * acceptance — and the JobEvent records `late: true`. The collateral was released at
+ * acceptance; the on-chain slash is the penalty.
  */
 export async function rejectProofInBatch(
   deps: MarketDeps,
@@ -36,7 +35,7 @@ export async function rejectProofInBatch(
 ): Promise<{ slashId: string | null; round: number }> {
   const proof = candidate.proof;
   const now = new Date(deps.now());
-  const to = 'auctioning' as const;
+  const to = transitionJob('batched', 'proof_revoked');
   const result = await deps.prisma.$transaction(async (tx) => {
     await dropFromBatch(tx, batchId, candidate.jobId);
     let slashId: string | null = null;
@@ -47,7 +46,7 @@ export async function rejectProofInBatch(
       });
       await tx.assignment.updateMany({
         where: { id: proof.assignmentId, status: 'accepted' },
-        data: { status: 'failed_invalid', finishedAt: now },
+        data: { status: transitionAssignment('accepted', 'proof_revoked'), finishedAt: now },
       });
       const prover = await tx.prover.findUniqueOrThrow({
         where: { id: proof.proverId },
@@ -92,25 +91,15 @@ export async function rejectProofInBatch(
         slashId = slash.id;
       }
     }
-    const [job] = await tx.job.updateManyAndReturn({
-      where: { id: candidate.jobId, status: 'batched' },
-      data: { status: to, round: { increment: 1 }, statusReason: `proof rejected in batch: ${reason}` },
-      select: { id: true, round: true },
+    const job = await moveJob(tx, {
+      jobId: candidate.jobId,
+      from: 'batched',
+      event: 'proof_revoked',
+      now,
+      reason: `proof rejected in batch: ${reason}`,
+      data: { batchId, proofId: proof?.proofId ?? null, slashId, late: true },
     });
-    if (job) {
-      await tx.jobEvent.create({
-        data: {
-          jobId: job.id,
-          fromStatus: 'batched',
-          toStatus: to,
-          round: job.round,
-          reason: `proof rejected in batch: ${reason}`,
-          data: { batchId, proofId: proof?.proofId ?? null, slashId, late: true },
-          createdAt: now,
-        },
-      });
-    }
-    return { slashId, round: job?.round ?? candidate.round, moved: job !== undefined };
+    return { slashId, round: job?.round ?? candidate.round, moved: job !== null };
   });
   if (result.moved) await deps.queues.openAuction(candidate.jobId, result.round, 0);
   await announceJob(

@@ -17,6 +17,7 @@ import {
   type SettlementCandidate,
   type VkeyCache,
 } from './loadSettlementCandidates.ts';
+import { moveBatch } from './moveBatch.ts';
 import { type ConfirmedBatch, recordSettledBatch } from './recordSettledBatch.ts';
 import { parkJobOutOfBatch, rejectProofInBatch } from './rejectProofInBatch.ts';
 
@@ -104,9 +105,8 @@ export async function settleBatchRow(
   }
   const settleable = candidates.filter((c) => c.item !== null);
   if (settleable.length === 0) {
-    await deps.prisma.batch.updateMany({
-      where: { id: batchId, status: { in: ['pending', 'submitted'] } },
-      data: { status: 'failed', error: 'no settleable job left after verification' },
+    await moveBatch(deps.prisma, batchId, ['pending', 'submitted'], 'batch_failed', {
+      error: 'no settleable job left after verification',
     });
     return [{ batchId, status: 'failed', error: 'no settleable job left after verification' }];
   }
@@ -200,14 +200,15 @@ async function send(
 
 async function markSubmitted(deps: MarketDeps, batchId: string, hash: Hex): Promise<void> {
   const now = new Date(deps.now());
-  const first = await deps.prisma.batch.updateMany({
-    where: { id: batchId, status: 'pending' },
-    data: { status: 'submitted', txHash: hash, submittedAt: now, attempts: { increment: 1 } },
+  const first = await moveBatch(deps.prisma, batchId, ['pending'], 'batch_submitted', {
+    txHash: hash,
+    submittedAt: now,
+    attempts: { increment: 1 },
   });
-  if (first.count === 0) {
-    await deps.prisma.batch.updateMany({
-      where: { id: batchId, status: 'submitted' },
-      data: { txHash: hash, attempts: { increment: 1 } },
+  if (!first) {
+    await moveBatch(deps.prisma, batchId, ['submitted'], 'batch_resubmitted', {
+      txHash: hash,
+      attempts: { increment: 1 },
     });
   }
 }
@@ -261,9 +262,9 @@ async function handleRevert(
   if (candidates.length <= 1) {
     const message = `settlement reverted: ${reason}`;
     const job = await deps.prisma.$transaction(async (tx) => {
-      await tx.batch.updateMany({
-        where: { id: batchId, status: { in: ['pending', 'submitted'] } },
-        data: { status: 'failed', error: message, size: candidates.length },
+      await moveBatch(tx, batchId, ['pending', 'submitted'], 'batch_failed', {
+        error: message,
+        size: candidates.length,
       });
       const c = candidates[0];
       return c
@@ -289,10 +290,7 @@ async function handleRevert(
   const message = `bisected after revert: ${reason}`;
   ctx.log?.('batch reverted; bisecting', { batchId, reason, sizes: halves.map((h) => h.length) });
   await deps.prisma.$transaction(async (tx) => {
-    await tx.batch.updateMany({
-      where: { id: batchId, status: { in: ['pending', 'submitted'] } },
-      data: { status: 'failed', error: message },
-    });
+    await moveBatch(tx, batchId, ['pending', 'submitted'], 'batch_failed', { error: message });
     for (const c of candidates) {
       await moveJob(tx, {
         jobId: c.jobId,
