@@ -129,6 +129,7 @@ export const assignmentLifecycle: Lifecycle<AssignmentStatus, AssignmentEvent> =
   statuses: assignmentStatuses,
   events: assignmentEvents,
   initial: 'awarded',
-  terminal: ['accepted', 'failed_invalid', 'failed_deadline', 'abandoned', 'cancelled'],
+  // `accepted` is not terminal: the proof can still be revoked (`proof_revoked`) until its batch settles.
+  terminal: ['failed_invalid', 'failed_deadline', 'abandoned', 'cancelled'],
   transition: transitionAssignment,
 };

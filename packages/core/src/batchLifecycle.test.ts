@@ -9,7 +9,7 @@ type E = (typeof batchEvents)[number];
 
 // Written out by hand; anything missing is illegal.
 const table: LifecycleTable<S, E> = {
-  pending: { batch_submitted: 'submitted', batch_confirmed: 'confirmed', batch_failed: 'failed' },
+  pending: { batch_submitted: 'submitted', batch_failed: 'failed' },
   submitted: { batch_resubmitted: 'submitted', batch_confirmed: 'confirmed', batch_failed: 'failed' },
   confirmed: {},
   failed: {},

@@ -38,9 +38,6 @@ export function transitionBatch(from: BatchStatus, event: BatchEvent): BatchStat
       switch (event) {
         case 'batch_submitted':
           return 'submitted';
-        // Mined before the sender recorded it (a crash between broadcast and bookkeeping).
-        case 'batch_confirmed':
-          return 'confirmed';
         case 'batch_failed':
           return 'failed';
         default:

@@ -11,6 +11,7 @@ export {
   subscribeEvents,
 } from '@tender/queue';
 export { type CloseAuctionResult, closeAuction } from './auction/closeAuction.ts';
+export { lockCollateral, releaseCollateral } from './auction/lockCollateral.ts';
 export { expireJob, type OpenAuctionResult, openAuction } from './auction/openAuction.ts';
 export { type BidView, type PlaceBidInput, placeBid } from './auction/placeBid.ts';
 export { awardEvent, invitationEvent, pendingProverEvents } from './auction/proverEvents.ts';
@@ -50,6 +51,7 @@ export { cancelJob } from './jobs/cancelJob.ts';
 export { chainJobIdOf } from './jobs/chainJobId.ts';
 export { expectedPublicSignals } from './jobs/expectedPublicSignals.ts';
 export { getJobView, jobNotFound, listJobs, loadJobView, toJobSummary, toJobView } from './jobs/jobViews.ts';
+export { announceJob, type JobMove, moveJob } from './jobs/moveJob.ts';
 export { type SubmitJobInput, submitJob } from './jobs/submitJob.ts';
 export { createWebhookDelivery, enqueueWebhook, type NewWebhook } from './jobs/webhookOutbox.ts';
 export { type IndexerOptions, type IndexPass, indexChainEvents } from './operator/indexChainEvents.ts';
@@ -104,7 +106,13 @@ export {
 } from './requesters/requesterAccounts.ts';
 export { reserveNonce } from './requesters/reserveNonce.ts';
 export { type Batcher, type BatcherOptions, type BatcherTick, createBatcher } from './settlement/batcher.ts';
-export { claimJobsForBatch, type ProvenBacklog, provenBacklog } from './settlement/claimProvenJobs.ts';
+export {
+  type ClaimedBatch,
+  type ClaimedJob,
+  claimJobsForBatch,
+  type ProvenBacklog,
+  provenBacklog,
+} from './settlement/claimProvenJobs.ts';
 export {
   type LoadedVkey,
   loadSettlementCandidates,

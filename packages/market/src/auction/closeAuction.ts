@@ -10,12 +10,13 @@ import {
   TenderError,
   transitionAuction,
 } from '@tender/core';
-import { type Assignment, type Job, lockCollateral, weiFromDecimal, weiToDecimal } from '@tender/db';
+import { type Assignment, type Job, weiFromDecimal, weiToDecimal } from '@tender/db';
 import { jobSnapshotOf } from '../auction/jobSnapshot.ts';
 import type { MarketDeps } from '../deps/marketDeps.ts';
 import { marketPolicies } from '../deps/marketPolicies.ts';
 import { announceJob, moveJob, quietly } from '../jobs/moveJob.ts';
 import { proverSnapshots } from '../provers/proverSnapshots.ts';
+import { lockCollateral } from './lockCollateral.ts';
 import { awardEvent } from './proverEvents.ts';
 
 /** What {@link closeAuction} did. */
@@ -50,7 +51,7 @@ interface Decision {
  * row locked, so no bid lands meanwhile): core `pickWinner` scores the bids;
  * the best bid whose prover still has a free slot and enough free collateral
  * wins — its collateral (core `requiredCollateral` of the max fee) is locked
- * (db `lockCollateral`), an Assignment `awarded` is created with core's
+ * (`lockCollateral`), an Assignment `awarded` is created with core's
  * deadline (`min(job deadline, now + 1.5 × eta)`), the round becomes `awarded`
  * and the job `assigned`. Then the winner gets an `award` (with the job's
  * input), the other invitees a `cancellation`, and the deadline check is queued.

@@ -1,12 +1,12 @@
 import { bidTypes, tenderDomain } from '@tender/chain';
 import { assertBidAcceptable, proversByAddress, requiredCollateral, TenderError } from '@tender/core';
-import { type BidRecord, recordBid } from '@tender/db';
 import { type Address, getAddress, type Hex, isAddress, recoverTypedDataAddress } from 'viem';
 import { jobSnapshotOf } from '../auction/jobSnapshot.ts';
 import type { MarketDeps } from '../deps/marketDeps.ts';
 import { marketPolicies } from '../deps/marketPolicies.ts';
 import { chainJobIdOf } from '../jobs/chainJobId.ts';
 import { proverSnapshots } from '../provers/proverSnapshots.ts';
+import { type BidRecord, recordBid } from './recordBid.ts';
 
 /** A bid as the services hand it out, ready for JSON (wei as decimal strings). */
 export interface BidView {

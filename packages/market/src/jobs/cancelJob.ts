@@ -1,8 +1,9 @@
-import { transitionJob as nextJobStatus, TenderError, transitionAuction } from '@tender/core';
-import { type JobStatus, transitionJob } from '@tender/db';
+import { TenderError, transitionAuction } from '@tender/core';
+import type { JobStatus } from '@tender/db';
 import type { JobView } from '@tender/sdk';
 import type { MarketDeps } from '../deps/marketDeps.ts';
 import { jobNotFound, loadJobView } from './jobViews.ts';
+import { moveJob } from './moveJob.ts';
 
 /** A requester may cancel only before the job is awarded to a prover. */
 const CANCELLABLE: readonly JobStatus[] = ['submitted', 'auctioning'];
@@ -30,15 +31,17 @@ export async function cancelJob(deps: MarketDeps, requesterId: string, jobId: st
   if (job === null || job.requesterId !== requesterId) throw jobNotFound(jobId);
   if (job.status === 'cancelled') return loadJobView(deps, jobId);
   if (!CANCELLABLE.includes(job.status)) throw notCancellable(jobId, job.status);
-  const to = nextJobStatus(job.status, 'job_cancelled');
   const now = deps.now();
-  const moved = await transitionJob(deps.prisma, {
-    jobId,
-    from: job.status,
-    to,
-    reason: 'cancelled by the requester',
-    now: new Date(now),
-  });
+  const from = job.status;
+  const moved = await deps.prisma.$transaction((tx) =>
+    moveJob(tx, {
+      jobId,
+      from,
+      event: 'job_cancelled',
+      reason: 'cancelled by the requester',
+      now: new Date(now),
+    }),
+  );
   if (moved === null) {
     const current = await deps.prisma.job.findUniqueOrThrow({
       where: { id: jobId },

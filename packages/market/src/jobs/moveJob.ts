@@ -1,4 +1,4 @@
-import { type JobEvent as JobLifecycleEvent, type JobStatus, transitionJob } from '@tender/core';
+import { type JobEvent as JobLifecycleEvent, type JobStatus, TenderError, transitionJob } from '@tender/core';
 import type { Job, Prisma, TenderTx } from '@tender/db';
 import type { MarketDeps } from '../deps/marketDeps.ts';
 
@@ -24,13 +24,15 @@ const stampedAt: Partial<Record<JobStatus, 'provenAt' | 'batchedAt' | 'verifiedA
 
 /**
  * Moves a job by a lifecycle event inside the caller's transaction, so the move
- * commits or rolls back with the rest of an award, a proof or a failure (the
- * db repository `transitionJob` opens its own transaction and cannot). The new
+ * commits or rolls back with the rest of an award, a proof or a failure: the
+ * one way a job's status changes. The new
  * status comes from core `transitionJob` (illegal → `TENDER_ILLEGAL_TRANSITION`);
  * the update is optimistic (only if the job is still in `from`); entering
- * `auctioning` starts the next round (`round + 1`), like the db repository;
+ * `auctioning` starts the next round (`round + 1`);
  * a JobEvent row is appended. Returns the updated job, or null when the job had
- * already left `from`.
+ * already left `from` (of two racing callers exactly one wins).
+ *
+ * @throws TenderError `TENDER_ILLEGAL_TRANSITION` (core), `TENDER_JOB_NOT_FOUND` when there is no such job.
  */
 export async function moveJob(tx: TenderTx, move: JobMove): Promise<Job | null> {
   const to = transitionJob(move.from, move.event);
@@ -44,7 +46,12 @@ export async function moveJob(tx: TenderTx, move: JobMove): Promise<Job | null> 
       ...(move.reason === undefined ? {} : { statusReason: move.reason }),
     },
   });
-  if (row === undefined) return null;
+  if (row === undefined) {
+    if ((await tx.job.count({ where: { id: move.jobId } })) === 0) {
+      throw new TenderError('TENDER_JOB_NOT_FOUND', 'job not found', { details: { jobId: move.jobId } });
+    }
+    return null;
+  }
   await tx.jobEvent.create({
     data: {
       jobId: row.id,

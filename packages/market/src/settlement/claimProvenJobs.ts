@@ -1,5 +1,19 @@
 import { transitionJob } from '@tender/core';
-import type { ClaimedBatch, TenderPrisma } from '@tender/db';
+import type { TenderPrisma } from '@tender/db';
+
+/** A job taken into a batch, at its leaf position. */
+export interface ClaimedJob {
+  readonly jobId: string;
+  readonly circuitId: string;
+  readonly leafIndex: number;
+  readonly provenAt: Date;
+}
+
+/** A new batch and the jobs claimed into it. */
+export interface ClaimedBatch {
+  readonly batchId: string;
+  readonly jobs: readonly ClaimedJob[];
+}
 
 /** Proven jobs waiting for a batch (those not held back after a failed settlement). */
 export interface ProvenBacklog {
@@ -39,7 +53,7 @@ export async function provenBacklog(
 /**
  * Claims proven jobs into a new `pending` batch in one transaction (rows locked `FOR UPDATE
  * SKIP LOCKED`, `proven → batched`, a BatchItem per job at its claim position and a JobEvent
- * each) — `claimProvenJobsForBatch` of @tender/db, plus two things the batcher needs: the
+ * each). Two aggregators claiming at once never take the same job. Also: the
  * failed-settlement hold (see {@link provenBacklog}) and claiming an explicit list of jobs
  * (bisection: the halves of a reverted batch). Returns null when nothing was claimable.
  */

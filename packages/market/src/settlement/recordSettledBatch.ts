@@ -107,7 +107,10 @@ export async function recordSettledBatch(
   }));
   const { jobs, deliveries } = await deps.prisma.$transaction(
     async (tx) => {
-      await moveBatch(tx, batchId, ['pending', 'submitted'], 'batch_confirmed', {
+      // A batch mined before the sender recorded it (a crash between broadcast and
+      // bookkeeping) is still `pending`: it was sent, so it passes through `submitted`.
+      await moveBatch(tx, batchId, ['pending'], 'batch_submitted', { txHash: confirmed.txHash });
+      await moveBatch(tx, batchId, ['submitted'], 'batch_confirmed', {
         size: leaves.length,
         txHash: confirmed.txHash,
         blockNumber: confirmed.blockNumber,

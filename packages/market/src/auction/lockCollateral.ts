@@ -1,6 +1,5 @@
 import { TenderError } from '@tender/core';
-import type { TenderQueryable } from '../client.ts';
-import { weiToDecimal } from '../wei.ts';
+import { type TenderQueryable, weiToDecimal } from '@tender/db';
 
 /** A prover's collateral after a change, in wei. */
 export interface CollateralBalance {

@@ -1,8 +1,17 @@
+import type { JobStatus } from '@tender/core';
+import {
+  createTestDatabase,
+  insertCircuit,
+  insertRequester,
+  randomHex,
+  type TestDatabase,
+} from '@tender/db/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { JobStatus } from '../generated/prisma/enums.ts';
-import { insertCircuit, insertRequester, randomHex } from '../testing/fixtures.ts';
-import { createTestDatabase, type TestDatabase } from '../testing/testDatabase.ts';
-import { claimProvenJobsForBatch } from './claimProvenJobsForBatch.ts';
+import { claimJobsForBatch } from './claimProvenJobs.ts';
+
+/** Claims by age, with no failed-settlement hold. */
+const claimProvenJobsForBatch = (prisma: TestDatabase['prisma'], opts: { limit: number }) =>
+  claimJobsForBatch(prisma, { ...opts, holdMs: 0, now: new Date() });
 
 let db: TestDatabase;
 let insertJob: (status: JobStatus, provenAt?: Date) => Promise<string>;
@@ -34,7 +43,7 @@ beforeEach(async () => {
 });
 afterAll(() => db?.drop());
 
-describe('claimProvenJobsForBatch', () => {
+describe('claimJobsForBatch', () => {
   it('takes the oldest proven jobs into a pending batch, in leaf order, and flips them to batched', async () => {
     const t = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s));
     const newest = await insertJob('proven', t(3));

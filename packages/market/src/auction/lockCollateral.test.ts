@@ -1,7 +1,6 @@
 import { isTenderError } from '@tender/core';
+import { createTestDatabase, insertProver, type TestDatabase } from '@tender/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { insertProver } from '../testing/fixtures.ts';
-import { createTestDatabase, type TestDatabase } from '../testing/testDatabase.ts';
 import { lockCollateral, releaseCollateral } from './lockCollateral.ts';
 
 const ETH = 10n ** 18n;

@@ -1,8 +1,14 @@
 import { isTenderError } from '@tender/core';
+import type { Prover } from '@tender/db';
+import {
+  createTestDatabase,
+  insertCircuit,
+  insertProver,
+  insertRequester,
+  randomHex,
+  type TestDatabase,
+} from '@tender/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Prover } from '../generated/prisma/client.ts';
-import { insertCircuit, insertProver, insertRequester, randomHex } from '../testing/fixtures.ts';
-import { createTestDatabase, type TestDatabase } from '../testing/testDatabase.ts';
 import { type NewBid, recordBid } from './recordBid.ts';
 
 let db: TestDatabase;

@@ -1,7 +1,5 @@
 import { TenderError } from '@tender/core';
-import type { TenderPrisma } from '../client.ts';
-import type { Bid } from '../generated/prisma/client.ts';
-import { weiFromDecimal, weiToDecimal } from '../wei.ts';
+import { type Bid, type TenderPrisma, weiFromDecimal, weiToDecimal } from '@tender/db';
 
 /** A signed bid, already checked by the auction rules of @tender/core. */
 export interface NewBid {
