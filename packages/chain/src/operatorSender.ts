@@ -1,3 +1,4 @@
+// Over 300 lines on purpose: one class owns the operator's nonce, fee-bumped replacement and receipt waiting; split, the nonce invariants would span files.
 import { TenderError } from '@tender/core';
 import {
   type Abi,

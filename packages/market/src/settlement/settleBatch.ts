@@ -1,3 +1,4 @@
+// Over 300 lines on purpose: one batch's settlement (off-chain check, send, confirm, bisect on revert) is one state machine over the same candidates.
 import type { OperatorSender } from '@tender/chain';
 import {
   type EncodedSettlement,
