@@ -32,6 +32,19 @@ export async function assignmentDeadline(
   deps: MarketDeps,
   assignmentId: string,
 ): Promise<AssignmentDeadlineResult> {
+  // A move the check raced with (awarded → proving when the prover starts) is re-read and the
+  // check runs again; only an assignment that really ended is `finished`.
+  for (let attempt = 0; ; attempt++) {
+    const result = await checkDeadlineOnce(deps, assignmentId);
+    if (result !== 'raced') return result;
+    if (attempt >= 3) return { status: 'finished' };
+  }
+}
+
+async function checkDeadlineOnce(
+  deps: MarketDeps,
+  assignmentId: string,
+): Promise<AssignmentDeadlineResult | 'raced'> {
   const now = deps.now();
   const assignment = await deps.prisma.assignment.findUnique({
     where: { id: assignmentId },
@@ -67,7 +80,7 @@ export async function assignmentDeadline(
       if (error instanceof TenderError && error.code === 'TENDER_ASSIGNMENT_NOT_ACTIVE') return null;
       throw error;
     });
-  if (ending === null) return { status: 'finished' };
+  if (ending === null) return 'raced';
   await afterFailure(deps, assignment, ending, now);
   await wakeForFreeSlots(deps, assignment.proverId); // its slot is free again
   return { status: 'failed_deadline' };

@@ -18,7 +18,7 @@ import {
   testClock,
 } from '../testing/auctionKit.ts';
 import { createMarketHarness, type MarketHarness } from '../testing/marketHarness.ts';
-import { abandonAssignment } from './assignmentDeadline.ts';
+import { abandonAssignment, assignmentDeadline } from './assignmentDeadline.ts';
 import { startProving } from './startProving.ts';
 
 const clock = testClock();
@@ -97,6 +97,15 @@ describe('startProving', () => {
     await abandonAssignment(h.deps, { assignmentId, proverAddress: aliceKey.address });
     const row = await h.deps.prisma.job.findUniqueOrThrow({ where: { id: job.id } });
     expect(row.status).toBe('auctioning');
+  });
+
+  it('still fails a proving assignment at its deadline and re-auctions the job', async () => {
+    const { job, assignmentId } = await awardedTo(aliceKey);
+    await startProving(h.deps, { assignmentId, proverAddress: aliceKey.address });
+    const { deadline } = await h.deps.prisma.assignment.findUniqueOrThrow({ where: { id: assignmentId } });
+    clock.advance(deadline.getTime() - clock.now() + 1);
+    expect(await assignmentDeadline(h.deps, assignmentId)).toEqual({ status: 'failed_deadline' });
+    expect((await h.deps.prisma.job.findUniqueOrThrow({ where: { id: job.id } })).status).toBe('auctioning');
   });
 
   it('refuses another prover, an unknown assignment and an ended one, changing nothing', async () => {
