@@ -237,8 +237,9 @@ export function createProverWorker(opts: ProverWorkerOptions): ProverWorker {
     try {
       const circuit = await cache!.ensure(client, circuitId);
       abort.signal.throwIfAborted();
-      // Tell the market (the job shows `proving`); best-effort: a proof is taken without it.
-      await client
+      // Tell the market (the job shows `proving`) without waiting for it: best-effort, the
+      // proof is taken without it, and proving time stays the prover's own.
+      void client
         .startProving(assignmentId)
         .catch((e: unknown) =>
           log('warn', 'could not announce proving', { assignmentId, error: describe(e) }),
