@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildApp } from '@tender/api';
 import { chainFor, devAccounts } from '@tender/chain';
-import { createJob, type TenderPrisma } from '@tender/db';
+import type { TenderPrisma } from '@tender/db';
 import { insertCircuit, insertRequester, randomHex } from '@tender/db/testing';
 import { openAuction } from '@tender/market';
 import { createMarketHarness, type MarketHarness } from '@tender/market/testing';
@@ -257,13 +257,15 @@ describe('operator dashboard in a browser', () => {
 
     // Live: a job is submitted, then the market's openAuction service moves it, with no reload.
     await page.evaluate('window.sameDocument = true'); // lost if the page reloads
-    const { job } = await createJob(prisma, {
-      requesterId: seeded.requester.id,
-      circuitId: seeded.circuit.id,
-      input: { in: [5, 6] },
-      inputHash: randomHex(32),
-      maxFeeWei: ETH / 100n,
-      deadline: new Date(Date.now() + 3_600_000),
+    const job = await prisma.job.create({
+      data: {
+        requesterId: seeded.requester.id,
+        circuitId: seeded.circuit.id,
+        input: { in: [5, 6] },
+        inputHash: randomHex(32),
+        maxFeeWei: (ETH / 100n).toString(),
+        deadline: new Date(Date.now() + 3_600_000),
+      },
     });
     await prisma.job.update({ where: { id: job.id }, data: { chainJobId: randomHex(32) } });
     await h.events.operator({ type: 'job', at: Date.now(), id: job.id, status: 'submitted' });

@@ -295,6 +295,14 @@ describe('the market end to end (REST → auction → prover processes → batch
     }
   });
 
+  it('shows every job passing through proving (the prover says it started before it proves)', async () => {
+    const provingMoves = await stack.h.deps.prisma.jobEvent.groupBy({
+      by: ['jobId'],
+      where: { jobId: { in: jobIds }, toStatus: 'proving' },
+    });
+    expect(provingMoves).toHaveLength(JOBS);
+  });
+
   it('proves every job on-chain: verifyInclusion is true for each (false for a tampered leaf), batches as stored', async () => {
     const verify = (args: readonly [bigint, Hex, Hex, Hex, readonly Hex[]]) =>
       stack.h.deps.publicClient.readContract({

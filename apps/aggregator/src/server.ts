@@ -1,7 +1,7 @@
 import { chainFor } from '@tender/chain';
 import { infraFromEnv, runMain, touchHeartbeatFile } from '@tender/infra';
-import { bullmqMarketQueues, defaultMarketConfig, type MarketDeps, redisMarketEvents } from '@tender/market';
-import { createRedisConnection } from '@tender/queue';
+import { defaultMarketConfig, type MarketDeps } from '@tender/market';
+import { bullmqMarketQueues, createRedisConnection, redisMarketEvents } from '@tender/queue';
 import { createWalletClient, http } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { loadAggregatorEnv } from './env.ts';

@@ -6,8 +6,8 @@
 //   npx tsx apps/aggregator/src/settlement.bench.ts
 import { performance } from 'node:perf_hooks';
 import { createBatcher, loadSettlementCandidates, VkeyCache } from '@tender/market';
+import { createSettlementKit } from '@tender/market/testing';
 import { batchVerify } from '@tender/zk';
-import { createSettlementKit } from '../../../packages/market/src/settlementTestkit.ts';
 
 const sizes = [1, 8, 32];
 const kit = await createSettlementKit({ batchMaxAgeMs: 0, batchSize: 32 });

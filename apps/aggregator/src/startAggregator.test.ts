@@ -2,14 +2,9 @@ import { createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tenderStakingAbi } from '@tender/chain';
+import { createSettlementKit, type ProvenJob, type SettlementKit } from '@tender/market/testing';
 import { createRedisConnection } from '@tender/queue';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-// The settlement test kit lives beside the services it tests (not exported by @tender/market).
-import {
-  createSettlementKit,
-  type ProvenJob,
-  type SettlementKit,
-} from '../../../packages/market/src/settlementTestkit.ts';
 import { type Aggregator, startAggregator } from './startAggregator.ts';
 
 const secret = 'aggregator-test-webhook-secret';

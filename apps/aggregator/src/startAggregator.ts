@@ -1,3 +1,4 @@
+import { OperatorSender } from '@tender/chain';
 import {
   type Batcher,
   createBatcher,
@@ -6,7 +7,6 @@ import {
   type MarketDeps,
   requeuePendingWebhooks,
   runSlasher,
-  SettlementSender,
   type SlasherContext,
   syncStakeLocks,
 } from '@tender/market';
@@ -60,7 +60,7 @@ export interface AggregatorDeps {
 /** A running aggregator. */
 export interface Aggregator {
   readonly batcher: Batcher;
-  readonly sender: SettlementSender;
+  readonly sender: OperatorSender;
   /** Runs each loop once more now (batcher, slasher, indexer), in that order; for tests and tools. */
   runOnce(): Promise<void>;
   /** Stops the loops and the webhook worker, waiting for work in progress; leaves given deps alone. */
@@ -74,7 +74,7 @@ const silent: AggregatorLogger = { info() {}, warn() {}, error() {} };
  * with core `decideBatch`, claim, verify off-chain, settle on-chain, bisect on revert), the
  * slasher and the contract-event indexer (every 2 s), a BullMQ worker on the `webhooks` queue,
  * and a re-queue of pending webhook deliveries (at start and every 30 s). Batcher and slasher
- * share one {@link SettlementSender} — one nonce manager for every transaction of the process.
+ * share one {@link OperatorSender} — one nonce manager for every transaction of the process.
  *
  * @example
  * const aggregator = await startAggregator({ market, connection: () => createRedisConnection(url), prefix,
@@ -85,7 +85,7 @@ const silent: AggregatorLogger = { info() {}, warn() {}, error() {} };
 export async function startAggregator(deps: AggregatorDeps): Promise<Aggregator> {
   const { market } = deps;
   const logger = deps.logger ?? silent;
-  const sender = new SettlementSender(
+  const sender = new OperatorSender(
     { publicClient: market.publicClient, walletClient: deps.operator },
     { replaceAfterMs: deps.txReplaceAfterMs ?? 30_000 },
   );

@@ -237,6 +237,13 @@ export function createProverWorker(opts: ProverWorkerOptions): ProverWorker {
     try {
       const circuit = await cache!.ensure(client, circuitId);
       abort.signal.throwIfAborted();
+      // Tell the market (the job shows `proving`) without waiting for it: best-effort, the
+      // proof is taken without it, and proving time stays the prover's own.
+      void client
+        .startProving(assignmentId)
+        .catch((e: unknown) =>
+          log('warn', 'could not announce proving', { assignmentId, error: describe(e) }),
+        );
       started = performance.now();
       // abortable: a backend that ignores the signal (or never finishes) cannot hold up a cancellation.
       const result = await abortable(

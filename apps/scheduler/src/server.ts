@@ -1,6 +1,6 @@
 import { infraFromEnv, runMain, touchHeartbeatFile } from '@tender/infra';
-import { bullmqMarketQueues, defaultMarketConfig, type MarketDeps, redisMarketEvents } from '@tender/market';
-import { createRedisConnection } from '@tender/queue';
+import { defaultMarketConfig, type MarketDeps } from '@tender/market';
+import { bullmqMarketQueues, createRedisConnection, redisMarketEvents } from '@tender/queue';
 import { loadSchedulerEnv } from './env.ts';
 
 import { startScheduler } from './startScheduler.ts';

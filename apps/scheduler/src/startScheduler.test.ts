@@ -1,19 +1,19 @@
 import type { DevAccount } from '@tender/chain';
-import { channels, closeAuction, openAuction, type ProverEvent, placeBid, submitProof } from '@tender/market';
-import { createMarketHarness, type MarketHarness } from '@tender/market/testing';
-import { createRedisConnection } from '@tender/queue';
-import { Prover, terminateCurves } from '@tender/zk';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-// The auction-side test kit of @tender/market (stake, circuit rows, EIP-712 signatures).
+import { closeAuction, openAuction, type ProverEvent, placeBid, submitProof } from '@tender/market';
 import {
+  createMarketHarness,
   insertJob,
   insertTinyCircuit,
   listen,
+  type MarketHarness,
   proverKeys,
   registerDevProver,
   signBid,
   signSubmission,
-} from '../../../packages/market/src/auctionsTestkit.ts';
+} from '@tender/market/testing';
+import { channels, createRedisConnection } from '@tender/queue';
+import { Prover, terminateCurves } from '@tender/zk';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Scheduler, startScheduler } from './startScheduler.ts';
 
 let h: MarketHarness;

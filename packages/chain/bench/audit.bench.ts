@@ -40,7 +40,7 @@ import { merkleProofFor } from '../src/resultTree.ts';
 import { sendContractTx } from '../src/sendContractTx.ts';
 import { settleBatch } from '../src/settleBatch.ts';
 import { fixtureItem } from '../src/settlementItems.ts';
-import { startTestMarket } from '../src/testMarket.ts';
+import { startTestMarket } from '../src/testing/testMarket.ts';
 
 const json = process.argv.includes('--json');
 const log = (...args: unknown[]) => {

@@ -26,7 +26,7 @@ import { settleBatch } from '../src/settleBatch.ts';
 import { encodeProofBatch } from '../src/settlementEncoding.ts';
 import { fixtureItem } from '../src/settlementItems.ts';
 import { slash } from '../src/slash.ts';
-import { startTestMarket } from '../src/testMarket.ts';
+import { startTestMarket } from '../src/testing/testMarket.ts';
 import { measureGuaranteeGas } from './guaranteesGas.ts';
 
 const json = process.argv.includes('--json');

@@ -13,7 +13,7 @@ import { tenderStakingAbi } from '../src/generated/TenderStaking.ts';
 import type { FixtureCircuit, FixtureProof } from '../src/proofFixtures.ts';
 import { sendContractTx } from '../src/sendContractTx.ts';
 import { signJobRequest } from '../src/settlementItems.ts';
-import type { TestMarket } from '../src/testMarket.ts';
+import type { TestMarket } from '../src/testing/testMarket.ts';
 
 /** Gas per path (whole transaction, 21k base included). */
 export interface GuaranteeGas {

@@ -5,8 +5,8 @@ import { circuitRegistryAbi } from './generated/CircuitRegistry.ts';
 import { buildFixtureCircuit, type FixtureCircuit } from './proofFixtures.ts';
 import { registerCircuit } from './registerCircuit.ts';
 import { sendContractTx } from './sendContractTx.ts';
-import { startTestMarket, type TestMarket } from './testMarket.ts';
-import { expectRevert } from './testReverts.ts';
+import { startTestMarket, type TestMarket } from './testing/testMarket.ts';
+import { expectRevert } from './testing/testReverts.ts';
 
 let t: TestMarket;
 let square: FixtureCircuit;

@@ -24,8 +24,8 @@ import { merkleProofFor } from './resultTree.ts';
 import { sendContractTx } from './sendContractTx.ts';
 import { type SettledBatch, settleBatch } from './settleBatch.ts';
 import { fixtureItem } from './settlementItems.ts';
-import { startTestMarket, type TestMarket } from './testMarket.ts';
-import { expectRevert } from './testReverts.ts';
+import { startTestMarket, type TestMarket } from './testing/testMarket.ts';
+import { expectRevert } from './testing/testReverts.ts';
 
 // Audit mode on anvil with real Groth16 proofs of the `product` fixture (public signals
 // [out, c]: audit mode reads the first as the input commitment and the rest as the outputs).

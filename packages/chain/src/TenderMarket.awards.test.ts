@@ -33,8 +33,8 @@ import { registerCircuit } from './registerCircuit.ts';
 import { type ChainClients, sendContractTx } from './sendContractTx.ts';
 import { settleBatch } from './settleBatch.ts';
 import { signJobRequest } from './settlementItems.ts';
-import { startTestMarket, type TestMarket } from './testMarket.ts';
-import { expectRevert } from './testReverts.ts';
+import { startTestMarket, type TestMarket } from './testing/testMarket.ts';
+import { expectRevert } from './testing/testReverts.ts';
 
 const PRICE = 1000n;
 const FEE = 25n; // 2.5 %

@@ -17,8 +17,8 @@ import { reentrantReceiverAbi, reentrantReceiverBytecode } from './generated/Ree
 import { rejectingReceiverAbi, rejectingReceiverBytecode } from './generated/RejectingReceiver.ts';
 import { tenderMarketAbi, tenderMarketBytecode } from './generated/TenderMarket.ts';
 import { type ChainClients, sendContractTx } from './sendContractTx.ts';
-import { startTestMarket, type TestMarket } from './testMarket.ts';
-import { expectRevert } from './testReverts.ts';
+import { startTestMarket, type TestMarket } from './testing/testMarket.ts';
+import { expectRevert } from './testing/testReverts.ts';
 
 let t: TestMarket;
 beforeAll(async () => {

@@ -20,7 +20,7 @@ import { type ChainClients, sendContractTx } from './sendContractTx.ts';
 import { settleBatch } from './settleBatch.ts';
 import { fixtureItem } from './settlementItems.ts';
 import { type SlashEvidence, slash } from './slash.ts';
-import { startTestMarket, type TestMarket } from './testMarket.ts';
+import { startTestMarket, type TestMarket } from './testing/testMarket.ts';
 
 let t: TestMarket;
 let square: FixtureCircuit;

@@ -14,8 +14,8 @@ import {
 import { registerCircuit } from './registerCircuit.ts';
 import { sendContractTx } from './sendContractTx.ts';
 import { type SlashEvidence, slash } from './slash.ts';
-import { startTestMarket, type TestMarket } from './testMarket.ts';
-import { expectRevert } from './testReverts.ts';
+import { startTestMarket, type TestMarket } from './testing/testMarket.ts';
+import { expectRevert } from './testing/testReverts.ts';
 
 const P = 21888242871839275222246405745257275088696311157297823662689037894645226208583n;
 const Q = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;

@@ -5,8 +5,8 @@ import { rejectingReceiverAbi, rejectingReceiverBytecode } from './generated/Rej
 import { tenderMarketAbi } from './generated/TenderMarket.ts';
 import { tenderStakingAbi } from './generated/TenderStaking.ts';
 import { type ChainClients, sendContractTx } from './sendContractTx.ts';
-import { startTestMarket, type TestMarket } from './testMarket.ts';
-import { expectRevert } from './testReverts.ts';
+import { startTestMarket, type TestMarket } from './testing/testMarket.ts';
+import { expectRevert } from './testing/testReverts.ts';
 
 const MIN = parseEther('0.1');
 const DELAY = 3_600n;

@@ -1,14 +1,19 @@
 import {
+  jobRequestDigest,
   operatorAwardTypes,
-  proverBidTypes,
-  proverProofSubmissionTypes,
+  bidDigest as sdkBidDigest,
+  bidTypes as sdkBidTypes,
   jobRequestTypes as sdkJobRequestTypes,
-} from '@tender/sdk';
+  proofSubmissionDigest as sdkProofSubmissionDigest,
+  proofSubmissionTypes as sdkProofSubmissionTypes,
+  TENDER_EIP712_NAME,
+  TENDER_EIP712_VERSION,
+} from '@tender/sdk/eip712';
 import { type Address, type Hex, hashTypedData } from 'viem';
 
-/** Tender's EIP-712 domain name and version (the market contract uses the same). */
-export const TENDER_EIP712_NAME = 'Tender';
-export const TENDER_EIP712_VERSION = '1';
+// Tender's EIP-712 lives once, in `@tender/sdk/eip712` (a light entry: viem only): the domain,
+// the type definitions, the digests and signing. This file gives them the chain-side names.
+export { TENDER_EIP712_NAME, TENDER_EIP712_VERSION };
 
 /** An EIP-712 domain of one Tender market. */
 export interface TenderDomain {
@@ -23,9 +28,6 @@ export function tenderDomain(chainId: number, market: Address): TenderDomain {
   return { name: TENDER_EIP712_NAME, version: TENDER_EIP712_VERSION, chainId, verifyingContract: market };
 }
 
-// The typed-data definitions live in @tender/sdk (the light client every signer uses) and are re-exported
-// here under the contract-side names, so the Solidity type strings have one TypeScript source.
-
 /**
  * `JobRequest(address requester,bytes32 circuitId,bytes32 inputHash,uint256 maxFee,uint64 deadline,uint256 nonce)`,
  * signed by the requester so the market may charge its escrow. viem `types` object.
@@ -36,13 +38,13 @@ export const jobRequestTypes = sdkJobRequestTypes;
  * `ProofSubmission(bytes32 jobId,bytes32 circuitId,bytes32 proofHash,bytes32 publicSignalsHash,address prover)`,
  * signed by the prover with its proof; an invalid one is slashing evidence.
  */
-export const proofSubmissionTypes = proverProofSubmissionTypes;
+export const proofSubmissionTypes = sdkProofSubmissionTypes;
 
 /**
  * `Bid(bytes32 jobId,uint256 price,uint64 etaMs,uint64 expiresAt,address prover)` — off-chain only
  * (auctions run in the api); same domain as the others.
  */
-export const bidTypes = proverBidTypes;
+export const bidTypes = sdkBidTypes;
 
 /**
  * `Award(bytes32 jobId,address prover,uint256 price,uint256 collateral,uint64 proveBy,bytes32 publicSignalsHash)`,
@@ -96,22 +98,17 @@ export type Bid = {
  * const jobId = jobIdOf(tenderDomain(31337, market), request);
  */
 export function jobIdOf(domain: TenderDomain, request: JobRequest): Hex {
-  return hashTypedData({ domain, types: jobRequestTypes, primaryType: 'JobRequest', message: request });
+  return jobRequestDigest(domain, request);
 }
 
 /** The EIP-712 digest a prover signs for a submission (`TenderMarket.submissionDigest`). */
 export function proofSubmissionDigest(domain: TenderDomain, submission: ProofSubmission): Hex {
-  return hashTypedData({
-    domain,
-    types: proofSubmissionTypes,
-    primaryType: 'ProofSubmission',
-    message: submission,
-  });
+  return sdkProofSubmissionDigest(domain, submission);
 }
 
 /** The EIP-712 digest a prover signs for a bid. */
 export function bidDigest(domain: TenderDomain, bid: Bid): Hex {
-  return hashTypedData({ domain, types: bidTypes, primaryType: 'Bid', message: bid });
+  return sdkBidDigest(domain, bid);
 }
 
 /** The EIP-712 digest an operator signs for an award. */

@@ -47,6 +47,15 @@ export { circuitRegistryAbi, circuitRegistryBytecode } from './generated/Circuit
 export { tenderAuditAbi, tenderAuditBytecode } from './generated/TenderAudit.ts';
 export { tenderMarketAbi, tenderMarketBytecode } from './generated/TenderMarket.ts';
 export { tenderStakingAbi, tenderStakingBytecode } from './generated/TenderStaking.ts';
+export {
+  type OnBroadcast,
+  type OperatorCall,
+  OperatorSender,
+  type OperatorSenderOptions,
+  type SentTransaction,
+  SettlementSender,
+  type SettlementSenderOptions,
+} from './operatorSender.ts';
 export { registerCircuit } from './registerCircuit.ts';
 export {
   type BatchResult,

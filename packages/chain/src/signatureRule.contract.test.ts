@@ -19,7 +19,7 @@ import {
   proveFixtures,
 } from './proofFixtures.ts';
 import { registerCircuit } from './registerCircuit.ts';
-import { startTestMarket, type TestMarket } from './testMarket.ts';
+import { startTestMarket, type TestMarket } from './testing/testMarket.ts';
 
 let t: TestMarket;
 let square: FixtureCircuit;

@@ -27,7 +27,7 @@ const table: LifecycleTable<S, E> = {
     prover_abandoned: 'abandoned',
   },
   submitted: { proof_accepted: 'accepted', proof_rejected: 'failed_invalid' },
-  accepted: {},
+  accepted: { proof_revoked: 'failed_invalid' },
   failed_invalid: {},
   failed_deadline: {},
   abandoned: {},

@@ -15,6 +15,20 @@ export const assignmentStatuses = [
 /** Where one prover's assignment to a job is. */
 export type AssignmentStatus = (typeof assignmentStatuses)[number];
 
+/** Assignment statuses in which a prover is still working on a job (they count against its capacity). */
+export const activeAssignmentStatuses = [
+  'awarded',
+  'proving',
+  'submitted',
+] as const satisfies readonly AssignmentStatus[];
+
+/** Assignment statuses that exclude the prover from later rounds of the same job. */
+export const failedAssignmentStatuses = [
+  'failed_invalid',
+  'failed_deadline',
+  'abandoned',
+] as const satisfies readonly AssignmentStatus[];
+
 /** How an assignment ended: its terminal statuses. Collateral and reliability are settled by it. */
 export type AssignmentOutcome = Extract<
   AssignmentStatus,
@@ -29,6 +43,7 @@ export type AssignmentOutcome = Extract<
  * - `proof_accepted` / `proof_rejected` — verification passed / failed.
  * - `deadline_missed` — the assignment deadline passed before a proof arrived.
  * - `prover_abandoned` — the prover gave the job back.
+ * - `proof_revoked` — an accepted proof failed the settlement batch's off-chain check.
  * - `job_cancelled` — the requester cancelled the job before proving started.
  */
 export const assignmentEvents = [
@@ -38,6 +53,7 @@ export const assignmentEvents = [
   'proof_rejected',
   'deadline_missed',
   'prover_abandoned',
+  'proof_revoked',
   'job_cancelled',
 ] as const;
 
@@ -91,6 +107,12 @@ export function transitionAssignment(from: AssignmentStatus, event: AssignmentEv
           throw illegalTransition('assignment', from, event);
       }
     case 'accepted':
+      switch (event) {
+        case 'proof_revoked':
+          return 'failed_invalid';
+        default:
+          throw illegalTransition('assignment', from, event);
+      }
     case 'failed_invalid':
     case 'failed_deadline':
     case 'abandoned':
@@ -107,6 +129,7 @@ export const assignmentLifecycle: Lifecycle<AssignmentStatus, AssignmentEvent> =
   statuses: assignmentStatuses,
   events: assignmentEvents,
   initial: 'awarded',
-  terminal: ['accepted', 'failed_invalid', 'failed_deadline', 'abandoned', 'cancelled'],
+  // `accepted` is not terminal: the proof can still be revoked (`proof_revoked`) until its batch settles.
+  terminal: ['failed_invalid', 'failed_deadline', 'abandoned', 'cancelled'],
   transition: transitionAssignment,
 };

@@ -4,9 +4,11 @@ export {
   type AssignmentEvent,
   type AssignmentOutcome,
   type AssignmentStatus,
+  activeAssignmentStatuses,
   assignmentEvents,
   assignmentLifecycle,
   assignmentStatuses,
+  failedAssignmentStatuses,
   transitionAssignment,
 } from './assignmentLifecycle.ts';
 export {

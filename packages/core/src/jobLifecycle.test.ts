@@ -38,7 +38,7 @@ const table: LifecycleTable<S, E> = {
     job_expired: 'expired',
   },
   proven: { proof_batched: 'batched' },
-  batched: { batch_confirmed: 'verified', batch_failed: 'proven' },
+  batched: { batch_confirmed: 'verified', batch_failed: 'proven', proof_revoked: 'auctioning' },
   verified: {},
   expired: {},
   cancelled: {},

@@ -31,6 +31,8 @@ export type JobStatus = (typeof jobStatuses)[number];
  * - `prover_abandoned` — the assigned prover gave the job back; the job is re-auctioned.
  * - `proof_batched` — the proof was put into a settlement batch.
  * - `batch_failed` — that batch failed on-chain; the proof waits for another batch.
+ * - `proof_revoked` — an accepted proof failed the batch's off-chain check (or its signals no
+ *   longer match); the job leaves the batch and is re-auctioned.
  * - `batch_confirmed` — that batch was confirmed on-chain.
  * - `job_expired` — the job's own deadline passed before a proof was accepted.
  * - `job_cancelled` — the requester cancelled it before proving started.
@@ -47,6 +49,7 @@ export const jobEvents = [
   'prover_abandoned',
   'proof_batched',
   'batch_failed',
+  'proof_revoked',
   'batch_confirmed',
   'job_expired',
   'job_cancelled',
@@ -136,6 +139,8 @@ export function transitionJob(from: JobStatus, event: JobEvent): JobStatus {
           return 'verified';
         case 'batch_failed':
           return 'proven';
+        case 'proof_revoked':
+          return 'auctioning';
         default:
           throw illegalTransition('job', from, event);
       }

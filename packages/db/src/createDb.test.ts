@@ -1,15 +1,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isTenderError } from '@tender/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb } from './createDb.ts';
 import { readMigrationsFolder } from './migrationsFolder.ts';
 import { defaultMigrationsDir } from './paths.ts';
-import { claimProvenJobsForBatch } from './repositories/claimProvenJobsForBatch.ts';
-import { createJob } from './repositories/createJob.ts';
-import { lockCollateral } from './repositories/lockCollateral.ts';
-import { transitionJob } from './repositories/transitionJob.ts';
 import { insertCircuit, insertRequester, randomHex } from './testing/fixtures.ts';
 import { createTestDatabase, type TestDatabase } from './testing/testDatabase.ts';
 
@@ -55,24 +50,41 @@ describe('createDb with the embedded PGlite', () => {
       });
       expect(BigInt(prover.stakeWei.toFixed())).toBe(HUGE_WEI);
 
-      // The repositories' transactions and row locks work on the embedded database too.
+      // Transactions, row locks (FOR UPDATE SKIP LOCKED, as the market's batch claim takes them)
+      // and conditional updates (as its collateral lock makes them) work on the embedded database too.
       const requester = await insertRequester(second.prisma);
       const circuit = await insertCircuit(second.prisma);
-      const { job } = await createJob(second.prisma, {
-        requesterId: requester.id,
-        circuitId: circuit.id,
-        input: {},
-        inputHash: randomHex(32),
-        maxFeeWei: HUGE_WEI,
-        deadline: new Date(Date.now() + 60_000),
-        idempotencyKey: 'k',
+      const job = await second.prisma.job.create({
+        data: {
+          requesterId: requester.id,
+          circuitId: circuit.id,
+          input: {},
+          inputHash: randomHex(32),
+          maxFeeWei: HUGE_WEI.toString(),
+          deadline: new Date(Date.now() + 60_000),
+          idempotencyKey: 'k',
+          status: 'proven',
+          provenAt: new Date(),
+        },
       });
-      await second.prisma.job.update({ where: { id: job.id }, data: { status: 'proving' } });
-      await transitionJob(second.prisma, { jobId: job.id, from: 'proving', to: 'proven' });
-      const claimed = await claimProvenJobsForBatch(second.prisma, { limit: 5 });
-      expect(claimed?.jobs.map((j) => j.jobId)).toEqual([job.id]);
-      const error = await lockCollateral(second.prisma, prover.id, 1n).catch((e: unknown) => e);
-      expect(isTenderError(error, 'TENDER_INSUFFICIENT_COLLATERAL')).toBe(true);
+      const claimed = await second.prisma.$transaction(async (tx) => {
+        const rows = await tx.$queryRawUnsafe<{ id: string }[]>(
+          `SELECT id::text AS id FROM jobs WHERE status = 'proven' ORDER BY proven_at LIMIT 5 FOR UPDATE SKIP LOCKED`,
+        );
+        await tx.job.updateMany({
+          where: { id: { in: rows.map((r) => r.id) } },
+          data: { status: 'batched' },
+        });
+        return rows.map((r) => r.id);
+      });
+      expect(claimed).toEqual([job.id]);
+      // The prover has no collateral: a lock of 1 wei finds no row to update.
+      const locked = await second.prisma.$executeRawUnsafe(
+        `UPDATE provers SET collateral_locked_wei = collateral_locked_wei + 1
+         WHERE id = $1::uuid AND collateral_total_wei - collateral_locked_wei >= 1`,
+        prover.id,
+      );
+      expect(locked).toBe(0);
     } finally {
       await second.close();
     }

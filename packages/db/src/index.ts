@@ -1,5 +1,5 @@
-// @tender/db: the Prisma client of Tender's Postgres, the migration runner and
-// intent-named repositories. Test helpers live in '@tender/db/testing'.
+// @tender/db: the Prisma client of Tender's Postgres and the migration runner. Market tables
+// are written by @tender/market's stages. Test helpers live in '@tender/db/testing'.
 export type { TenderPrisma, TenderQueryable, TenderTx } from './client.ts';
 export { createDb, type DbConfig, type TenderDb } from './createDb.ts';
 export type {
@@ -51,15 +51,4 @@ export {
   readMigrationsFolder,
 } from './migrationsFolder.ts';
 export { defaultMigrationsDir, defaultPgliteDir, defaultSchemaPath } from './paths.ts';
-export {
-  type ClaimedBatch,
-  type ClaimedJob,
-  type ClaimOptions,
-  claimProvenJobsForBatch,
-} from './repositories/claimProvenJobsForBatch.ts';
-export { type CreatedJob, createJob, type NewJob } from './repositories/createJob.ts';
-export { type JobRecord, toJobRecord } from './repositories/jobRecord.ts';
-export { type CollateralBalance, lockCollateral, releaseCollateral } from './repositories/lockCollateral.ts';
-export { type BidRecord, type NewBid, recordBid, toBidRecord } from './repositories/recordBid.ts';
-export { type JobTransition, transitionJob } from './repositories/transitionJob.ts';
 export { weiFromDecimal, weiToDecimal } from './wei.ts';

@@ -1,19 +1,27 @@
-export { type ApiKeyView, createApiKey, listApiKeys, revokeApiKey } from './apiKeys.ts';
-export { type AssignmentDeadlineResult, abandonAssignment, assignmentDeadline } from './assignments.ts';
-export { expireJob, type OpenAuctionResult, openAuction } from './auctions.ts';
-export { type CloseAuctionResult, closeAuction } from './auctionsClose.ts';
-export { type MarketPolicies, marketPolicies, provingMemoryMb } from './auctionsPolicy.ts';
-export { wakeForFreeSlots, wakeWaitingAuctions } from './auctionsWake.ts';
-export { type Batcher, type BatcherOptions, type BatcherTick, createBatcher } from './batches.ts';
-export { claimJobsForBatch, type ProvenBacklog, provenBacklog } from './batchesClaim.ts';
+/**
+ * The BullMQ and Redis pub/sub adapters live in `@tender/queue`; re-exported here only so
+ * code written against the old entry keeps compiling. New code imports `@tender/queue`.
+ */
 export {
-  type LoadedVkey,
-  loadSettlementCandidates,
-  type SettlementCandidate,
-  VkeyCache,
-} from './batchesLoad.ts';
-export { parkJobOutOfBatch, rejectProofInBatch } from './batchesReject.ts';
-export { type BidView, type PlaceBidInput, placeBid } from './bids.ts';
+  type BullmqMarketQueues,
+  bullmqMarketQueues,
+  channels,
+  type EventSubscription,
+  redisMarketEvents,
+  subscribeEvents,
+} from '@tender/queue';
+export { type CloseAuctionResult, closeAuction } from './auction/closeAuction.ts';
+export { lockCollateral, releaseCollateral } from './auction/lockCollateral.ts';
+export { expireJob, type OpenAuctionResult, openAuction } from './auction/openAuction.ts';
+export { type BidView, type PlaceBidInput, placeBid } from './auction/placeBid.ts';
+export { awardEvent, invitationEvent, pendingProverEvents } from './auction/proverEvents.ts';
+export { assertCircuitRegistrationAllowed, parseSampleInput } from './circuits/circuitsValidate.ts';
+export {
+  type CircuitOnChain,
+  ensureCircuitOnChain,
+  type OperatorWallet,
+} from './circuits/ensureCircuitOnChain.ts';
+export { provingMemoryMb } from './circuits/provingMemory.ts';
 export {
   type CircuitArtifact,
   type CircuitArtifactKind,
@@ -23,33 +31,34 @@ export {
   listCircuits,
   loadCircuit,
   toCircuitView,
-} from './circuits.ts';
-export { type CircuitOnChain, ensureCircuitOnChain, type OperatorWallet } from './circuitsOnChain.ts';
+} from './circuits/readCircuits.ts';
 export {
   type CircuitUpload,
   type RegisteredCircuit,
   registerBuiltinCircuit,
   registerCircuitArtifacts,
-} from './circuitsRegister.ts';
-export { assertCircuitRegistrationAllowed, parseSampleInput } from './circuitsValidate.ts';
-export {
-  channels,
-  type JobEvent,
-  type MarketEvents,
-  type OperatorEvent,
-  type ProverEvent,
-} from './events.ts';
-export { type IndexerOptions, type IndexPass, indexChainEvents } from './indexer.ts';
-export { awardEvent, invitationEvent, pendingProverEvents } from './invitations.ts';
-export { type SubmitJobInput, submitJob } from './jobs.ts';
-export { cancelJob } from './jobsCancel.ts';
-export { assertEscrowCovers, worstCaseCharge } from './jobsEscrow.ts';
-export { expectedPublicSignals } from './jobsInput.ts';
-export { getJobView, jobNotFound, listJobs, loadJobView, toJobSummary, toJobView } from './jobsView.ts';
-export { defaultMarketConfig, type MarketConfig } from './marketConfig.ts';
-export type { MarketDeps } from './marketDeps.ts';
-export { reserveNonce } from './nonces.ts';
-export { type OperatorMetricsDeps, operatorMetrics } from './operatorMetrics.ts';
+} from './circuits/registerCircuit.ts';
+export { defaultMarketConfig, type MarketConfig } from './deps/marketConfig.ts';
+export type { MarketDeps } from './deps/marketDeps.ts';
+export type {
+  JobEvent,
+  MarketEvents,
+  OperatorEvent,
+  ProverEvent,
+} from './deps/marketEvents.ts';
+export { type MarketPolicies, marketPolicies } from './deps/marketPolicies.ts';
+export type { MarketQueues } from './deps/marketQueues.ts';
+export { cancelJob } from './jobs/cancelJob.ts';
+export { chainJobIdOf } from './jobs/chainJobId.ts';
+export { expectedPublicSignals } from './jobs/expectedPublicSignals.ts';
+export { assertEscrowCovers, worstCaseCharge } from './jobs/jobsEscrow.ts';
+export { getJobView, jobNotFound, listJobs, loadJobView, toJobSummary, toJobView } from './jobs/jobViews.ts';
+export { announceJob, type JobMove, moveJob } from './jobs/moveJob.ts';
+export { type SubmitJobInput, submitJob } from './jobs/submitJob.ts';
+export { createWebhookDelivery, enqueueWebhook, type NewWebhook } from './jobs/webhookOutbox.ts';
+export { type IndexerOptions, type IndexPass, indexChainEvents } from './operator/indexChainEvents.ts';
+export type { MetricFamily, MetricSample } from './operator/operatorMetrics.ts';
+export { type OperatorMetricsDeps, operatorMetrics } from './operator/operatorMetrics.ts';
 export {
   type OperatorBatchRow,
   type OperatorJobRow,
@@ -59,16 +68,8 @@ export {
   type OperatorProverRow,
   type OperatorSlashRow,
   operatorOverview,
-} from './operatorOverview.ts';
-export {
-  type MetricFamily,
-  type MetricSample,
-  prometheusContentType,
-  renderPrometheus,
-} from './operatorPrometheus.ts';
-export { defaultLatencyBuckets, OperatorRequestMetrics } from './operatorRequestMetrics.ts';
-export { type SubmitProofInput, submitProof } from './proofs.ts';
-export { checkProof, loadVerificationKey, type ProofVerdict } from './proofsCheck.ts';
+} from './operator/operatorOverview.ts';
+export { reconcileQueues } from './operator/reconcileQueues.ts';
 export {
   type ProverView,
   proverByAddress,
@@ -77,12 +78,25 @@ export {
   readStake,
   recordHeartbeat,
   registerProver,
-} from './provers.ts';
-export { type BullmqMarketQueues, bullmqMarketQueues, type MarketQueues } from './queues.ts';
-export { reconcileQueues } from './reconcile.ts';
-export { type EventSubscription, redisMarketEvents, subscribeEvents } from './redisEvents.ts';
-export { type RequesterEscrowView, requesterEscrow } from './requesterEscrow.ts';
-export { requesterForSignIn, requesterSessionPrincipal } from './requesterSessions.ts';
+} from './provers/registerProver.ts';
+export { wakeForFreeSlots, wakeWaitingAuctions } from './provers/wakeWaitingAuctions.ts';
+export {
+  type AssignmentDeadlineResult,
+  abandonAssignment,
+  assignmentDeadline,
+} from './proving/assignmentDeadline.ts';
+export { checkProof, loadVerificationKey, type ProofVerdict } from './proving/checkProof.ts';
+export {
+  jobRequestOf,
+  proofSubmissionOf,
+  type SlashEvidenceKind,
+  type SlashEvidenceRecord,
+  slashEvidenceHash,
+  slashEvidenceRecord,
+} from './proving/slashEvidence.ts';
+export { type StartProvingResult, startProving } from './proving/startProving.ts';
+export { type SubmitProofInput, submitProof } from './proving/submitProof.ts';
+export { type ApiKeyView, createApiKey, listApiKeys, revokeApiKey } from './requesters/apiKeys.ts';
 export {
   API_KEY_SCOPES,
   type ApiKeyScope,
@@ -94,32 +108,41 @@ export {
   getRequesterView,
   type RequesterPrincipal,
   toRequesterView,
-} from './requesters.ts';
-export { type BatchOutcome, type SettlementContext, settleBatchRow } from './settlement.ts';
-export { type ConfirmedBatch, recordSettledBatch, verifiedWebhookPayload } from './settlementRecord.ts';
+} from './requesters/requesterAccounts.ts';
+export { type RequesterEscrowView, requesterEscrow } from './requesters/requesterEscrow.ts';
+export { requesterForSignIn, requesterSessionPrincipal } from './requesters/requesterSessions.ts';
+export { reserveNonce } from './requesters/reserveNonce.ts';
+export { type Batcher, type BatcherOptions, type BatcherTick, createBatcher } from './settlement/batcher.ts';
 export {
-  type OnBroadcast,
-  type OperatorCall,
-  type SentTransaction,
-  SettlementSender,
-  type SettlementSenderOptions,
-} from './settlementSender.ts';
+  type ClaimedBatch,
+  type ClaimedJob,
+  claimJobsForBatch,
+  type ProvenBacklog,
+  provenBacklog,
+} from './settlement/claimProvenJobs.ts';
+export {
+  type LoadedVkey,
+  loadSettlementCandidates,
+  type SettlementCandidate,
+  VkeyCache,
+} from './settlement/loadSettlementCandidates.ts';
+export {
+  type ConfirmedBatch,
+  recordSettledBatch,
+  verifiedWebhookPayload,
+} from './settlement/recordSettledBatch.ts';
+export { parkJobOutOfBatch, rejectProofInBatch } from './settlement/rejectProofInBatch.ts';
+export { type BatchOutcome, type SettlementContext, settleBatchRow } from './settlement/settleBatch.ts';
+export { type StakeLockUpdate, stakeLockUpdates, syncStakeLocks } from './settlement/stakeLocks.ts';
 export {
   runSlasher,
-  type SlashEvidenceRecord,
   type SlasherContext,
   type SlasherPass,
-  slashEvidenceHash,
-  slashEvidenceRecord,
-} from './slashes.ts';
-export { type StakeLockUpdate, stakeLockUpdates, syncStakeLocks } from './stakeLocks.ts';
+} from './slashing/runSlasher.ts';
 export {
-  createWebhookDelivery,
   deliverWebhook,
-  enqueueWebhook,
-  type NewWebhook,
   requeuePendingWebhooks,
   type WebhookDeliveryOptions,
   type WebhookOutcome,
   webhookSignature,
-} from './webhooks.ts';
+} from './webhooks/deliverWebhook.ts';

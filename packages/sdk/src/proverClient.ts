@@ -257,6 +257,14 @@ export class ProverClient {
     });
   }
 
+  /**
+   * Says proving started (`POST /v1/assignments/:id/start`): the assignment and the job show
+   * `proving` to the requester and the operator. Idempotent.
+   */
+  async startProving(assignmentId: string): Promise<void> {
+    await this.#json('POST', `/v1/assignments/${encodeURIComponent(assignmentId)}/start`, {});
+  }
+
   /** Gives an assignment back (`POST /v1/assignments/:id/abandon`): the job is re-auctioned. */
   async abandon(assignmentId: string): Promise<void> {
     await this.#json('POST', `/v1/assignments/${encodeURIComponent(assignmentId)}/abandon`, {});

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { buildApp } from '@tender/api';
 import { chainFor, devAccounts, tenderMarketAbi } from '@tender/chain';
 import { buildBuiltinCircuit } from '@tender/circuits';
-import { type JobStatus, transitionJob } from '@tender/db';
-import { createRequester } from '@tender/market';
+import type { JobEvent, JobStatus } from '@tender/core';
+import { createRequester, moveJob } from '@tender/market';
 import { createMarketHarness, type MarketHarness } from '@tender/market/testing';
 import { terminateCurves } from '@tender/zk';
 import type { FastifyInstance } from 'fastify';
@@ -55,11 +55,25 @@ afterAll(async () => {
   if (artifactsDir) await rm(artifactsDir, { recursive: true, force: true });
 });
 
+/** The core event that brings a job into each status on the happy path. */
+const eventInto: Partial<Record<JobStatus, JobEvent>> = {
+  auctioning: 'auction_opened',
+  assigned: 'bid_awarded',
+  proving: 'proving_started',
+  proven: 'proof_accepted',
+  batched: 'proof_batched',
+  verified: 'batch_confirmed',
+};
+
 /** Moves a job along its lifecycle as the scheduler/aggregator would, publishing each change. */
 async function advance(jobId: string, path: JobStatus[]): Promise<void> {
   let from: JobStatus = 'submitted';
   for (const to of path) {
-    const job = await transitionJob(h.deps.prisma, { jobId, from, to });
+    const event = eventInto[to];
+    if (event === undefined) throw new Error(`no happy-path event into ${to}`);
+    const job = await h.deps.prisma.$transaction((tx) =>
+      moveJob(tx, { jobId, from, event, now: new Date() }),
+    );
     await h.events.job(jobId, { type: 'status', jobId, status: to, at: Date.now(), round: job?.round ?? 0 });
     from = to;
   }

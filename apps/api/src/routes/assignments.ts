@@ -1,4 +1,4 @@
-import { abandonAssignment } from '@tender/market';
+import { abandonAssignment, startProving } from '@tender/market';
 import type { FastifyInstance } from 'fastify';
 import type { ApiContext } from '../context.ts';
 import { proverAddressOf, proverAuthHeaders, requireProver } from '../plugins/proverAuth.ts';
@@ -28,8 +28,36 @@ const abandonSchema = {
   },
 } as const;
 
-/** `POST /v1/assignments/:id/abandon`: the assigned prover gives the job back (→ market `abandonAssignment`). */
+const startSchema = {
+  tags: ['provers'],
+  security: [{ proverSession: [] }],
+  summary: 'Say proving started (the assignment and the job move to `proving`)',
+  headers: proverAuthHeaders,
+  params: abandonSchema.params,
+  response: {
+    200: {
+      type: 'object',
+      required: ['assignmentId', 'status'],
+      properties: { assignmentId: { type: 'string' }, status: { type: 'string', enum: ['proving'] } },
+    },
+    401: problem,
+    403: problem,
+    404: problem,
+    409: problem,
+  },
+} as const;
+
+/**
+ * `POST /v1/assignments/:id/start`: the assigned prover says it started (→ market `startProving`);
+ * `POST /v1/assignments/:id/abandon`: the assigned prover gives the job back (→ market `abandonAssignment`).
+ */
 export function assignmentRoutes(app: FastifyInstance, ctx: ApiContext): void {
+  app.post<{ Params: { id: string } }>(
+    '/v1/assignments/:id/start',
+    { schema: startSchema, preHandler: requireProver(ctx) },
+    async (request) =>
+      startProving(ctx.market, { assignmentId: request.params.id, proverAddress: proverAddressOf(request) }),
+  );
   app.post<{ Params: { id: string } }>(
     '/v1/assignments/:id/abandon',
     { schema: abandonSchema, preHandler: requireProver(ctx) },

@@ -3,11 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chainFor, circuitRegistryAbi, devAccounts, tenderMarketAbi } from '@tender/chain';
 import { loadBuiltinModel, referenceInference } from '@tender/circuits';
-import { transitionJob } from '@tender/db';
+import type { JobEvent, JobStatus } from '@tender/core';
+import type { TenderPrisma } from '@tender/db';
 import { insertProver } from '@tender/db/testing';
 import {
   channels,
   createRequester,
+  moveJob,
   type ProverEvent,
   registerBuiltinCircuit,
   reserveNonce,
@@ -33,6 +35,10 @@ import { privateKeyToAccount } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../app.ts';
 import type { ApiContext } from '../context.ts';
+
+/** Moves a job by a core event in its own transaction (market `moveJob`, the one way a status changes). */
+const transitionJob = (prisma: TenderPrisma, move: { jobId: string; from: JobStatus; event: JobEvent }) =>
+  prisma.$transaction((tx) => moveJob(tx, { ...move, now: new Date() }));
 
 let h: MarketHarness;
 let artifactsDir: string;
@@ -314,7 +320,7 @@ describe('job reads', () => {
     const { id } = (await post(await signedBody())).json();
     const p = h.deps.prisma;
     const prover = await insertProver(p);
-    await transitionJob(p, { jobId: id, from: 'submitted', to: 'auctioning' });
+    await transitionJob(p, { jobId: id, from: 'submitted', event: 'auction_opened' });
     const auction = await p.auction.create({
       data: {
         jobId: id,
@@ -422,7 +428,7 @@ describe('DELETE /v1/jobs/:id', () => {
   it('cancels an auctioning job, closes its round and tells the invited provers', async () => {
     const { id } = (await post(await signedBody())).json();
     const prover = await insertProver(h.deps.prisma);
-    await transitionJob(h.deps.prisma, { jobId: id, from: 'submitted', to: 'auctioning' });
+    await transitionJob(h.deps.prisma, { jobId: id, from: 'submitted', event: 'auction_opened' });
     const auction = await h.deps.prisma.auction.create({
       data: {
         jobId: id,
@@ -450,8 +456,8 @@ describe('DELETE /v1/jobs/:id', () => {
 
   it('refuses to cancel once a prover was awarded the job', async () => {
     const { id } = (await post(await signedBody())).json();
-    await transitionJob(h.deps.prisma, { jobId: id, from: 'submitted', to: 'auctioning' });
-    await transitionJob(h.deps.prisma, { jobId: id, from: 'auctioning', to: 'assigned' });
+    await transitionJob(h.deps.prisma, { jobId: id, from: 'submitted', event: 'auction_opened' });
+    await transitionJob(h.deps.prisma, { jobId: id, from: 'auctioning', event: 'bid_awarded' });
     const res = await del(id);
     expect(res.statusCode).toBe(409);
     expect(res.json()).toMatchObject({ code: 'TENDER_JOB_NOT_CANCELLABLE', details: { status: 'assigned' } });

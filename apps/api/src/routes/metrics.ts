@@ -1,12 +1,8 @@
-import {
-  type MetricFamily,
-  OperatorRequestMetrics,
-  operatorMetrics,
-  prometheusContentType,
-  renderPrometheus,
-} from '@tender/market';
+import { type MetricFamily, operatorMetrics } from '@tender/market';
 import type { FastifyInstance } from 'fastify';
 import type { ApiContext } from '../context.ts';
+import { prometheusContentType, renderPrometheus } from '../metrics/prometheusText.ts';
+import { OperatorRequestMetrics } from '../metrics/requestMetrics.ts';
 import { operatorAuth, operatorQuerySchema } from './operator.ts';
 
 /** Metrics of the api process itself: uptime, resident memory, heap. */

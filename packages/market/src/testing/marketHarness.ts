@@ -8,14 +8,17 @@ import {
   type TenderDeployment,
 } from '@tender/chain';
 import { createTestDatabase, type TestDatabase } from '@tender/db/testing';
-import { createRedisConnection } from '@tender/queue';
+import {
+  type BullmqMarketQueues,
+  bullmqMarketQueues,
+  createRedisConnection,
+  redisMarketEvents,
+} from '@tender/queue';
 import type { Redis } from 'ioredis';
 import { createPublicClient, http } from 'viem';
-import type { MarketEvents } from '../events.ts';
-import { defaultMarketConfig, type MarketConfig } from '../marketConfig.ts';
-import type { MarketDeps } from '../marketDeps.ts';
-import { type BullmqMarketQueues, bullmqMarketQueues } from '../queues.ts';
-import { redisMarketEvents } from '../redisEvents.ts';
+import { defaultMarketConfig, type MarketConfig } from '../deps/marketConfig.ts';
+import type { MarketDeps } from '../deps/marketDeps.ts';
+import type { MarketEvents } from '../deps/marketEvents.ts';
 
 /** A real market for one test file: its own Postgres database, Redis prefix and anvil with the contracts. */
 export interface MarketHarness {
