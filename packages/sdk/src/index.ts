@@ -1,3 +1,9 @@
+export { circuitRegistryAbi, tenderMarketAbi, tenderStakingAbi } from './abis.ts';
+export {
+  type Groth16VerificationKey,
+  SNARK_SCALAR_FIELD,
+  verifyGroth16,
+} from './groth16Verify.ts';
 export { canonicalJson, inputHashOf, toWireInput } from './inputHash.ts';
 export { ProverClient, type ProverClientOptions, type ProverEventsOptions } from './proverClient.ts';
 export { proofHashOf, proofWordsOf, publicSignalsHashOf } from './proverHashes.ts';
@@ -8,6 +14,7 @@ export {
   type SseMessage,
   sleepUnlessAborted,
 } from './proverSse.ts';
+export { type ProverStakeInfo, proverStakeInfo, sendStakingTx } from './proverStake.ts';
 export { proverBidTypes, proverProofSubmissionTypes } from './proverTypedData.ts';
 export type {
   ArtifactKind,
@@ -36,7 +43,22 @@ export {
   type TenderProblem,
   TenderTimeoutError,
 } from './requesterErrors.ts';
-export { depositEscrow, escrowBalance, marketEscrowAbi } from './requesterEscrow.ts';
+export {
+  depositEscrow,
+  escrowBalance,
+  marketChain,
+  marketEscrowAbi,
+  marketPublicClient,
+  withdrawEscrow,
+} from './requesterEscrow.ts';
+export {
+  type ApiKeyScope,
+  type ApiKeyView,
+  type CreatedApiKey,
+  type RequesterSession,
+  type RequesterSignInOptions,
+  signInRequester,
+} from './requesterSession.ts';
 export {
   type JobRequestMessage,
   jobRequestDigest,
@@ -58,6 +80,15 @@ export {
   type JobSummary,
   type JobView,
   type MarketView,
+  type RequesterEscrowView,
   type RequesterView,
   terminalJobStatuses,
 } from './requesterTypes.ts';
+export {
+  type JobVerification,
+  resultLeafOf,
+  type VerificationCheck,
+  type VerifyJobOptions,
+  verificationKeyHash,
+  verifyJob,
+} from './verifyJob.ts';

@@ -1,0 +1,4 @@
+// @tender/cli — the `tender` command. See README.md.
+export { CliError, ExitCode, type ExitCodeValue } from './exitCodes.ts';
+export type { Io } from './output.ts';
+export { buildProgram, CLI_VERSION, runCli } from './program.ts';
