@@ -96,7 +96,7 @@ describe('tender, as a new requester and a new prover', () => {
     const refused = await tender(['job', 'list'], { TENDER_API_KEY: String(spare.key) });
     expect(refused.code).toBe(1);
     expect((refused.json as { error: { code: string } }).error.code).toMatch(/^TENDER_/);
-  });
+  }, 600_000);
 
   it('deposits escrow with its own key, checked on-chain', async () => {
     const deposit = ok(await tender(['escrow', 'deposit', '1'], { ...asRequester, TENDER_API_KEY: apiKey }));
@@ -110,7 +110,7 @@ describe('tender, as a new requester and a new prover', () => {
     expect(onChain).toBe(parseEther('1'));
     const balance = ok(await tender(['escrow', 'balance'], { TENDER_API_KEY: apiKey }));
     expect(balance.onChainBalanceWei).toBe(parseEther('1').toString());
-  });
+  }, 600_000);
 
   it('compiles the tiny model itself and registers the circuit', async () => {
     const out = path.join(work, 'tiny-circuit');
@@ -122,7 +122,7 @@ describe('tender, as a new requester and a new prover', () => {
     circuitId = String(circuit.id);
     expect(circuitId).toMatch(/^0x[0-9a-f]{64}$/);
     expect(circuit.modelCard).not.toBeNull();
-  });
+  }, 600_000);
 
   it('a second fresh key stakes and joins as a prover with `tender prover run`', async () => {
     const asProver = { TENDER_PRIVATE_KEY: proverKey, TENDER_DATA_DIR: path.join(work, 'prover') };
@@ -148,7 +148,7 @@ describe('tender, as a new requester and a new prover', () => {
       if (Date.now() > end || proverProcess.exitCode !== null) throw new Error('the prover never registered');
       await new Promise((r) => setTimeout(r, 1_000));
     }
-  });
+  }, 600_000);
 
   it('submits jobs, watches them settle and verifies each one on its own', async () => {
     for (let i = 0; i < JOBS; i++) {
@@ -184,7 +184,7 @@ describe('tender, as a new requester and a new prover', () => {
       items: { id: string }[];
     };
     expect(listed.items.map((j) => j.id).sort()).toEqual([...jobIds].sort());
-  });
+  }, 600_000);
 
   it('refuses to verify a job that never settled (exit 4) and cancels it', async () => {
     proverProcess?.kill('SIGINT');
@@ -208,5 +208,5 @@ describe('tender, as a new requester and a new prover', () => {
     expect((notYet.json as { ok: boolean }).ok).toBe(false);
     const cancelled = ok(await tender(['job', 'cancel', String(job.id)], { TENDER_API_KEY: apiKey }));
     expect(cancelled.status).toBe('cancelled');
-  });
+  }, 600_000);
 });
