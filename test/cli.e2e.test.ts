@@ -148,6 +148,12 @@ describe('tender, as a new requester and a new prover', () => {
       if (Date.now() > end || proverProcess.exitCode !== null) throw new Error('the prover never registered');
       await new Promise((r) => setTimeout(r, 1_000));
     }
+    // The operator's glance sees it (loopback needs no operator token when the api has none).
+    const status = ok(await tender(['status'])) as {
+      health: { status: string };
+      overview: { provers: { total: number } };
+    };
+    expect(status.overview.provers.total).toBeGreaterThanOrEqual(1);
   }, 600_000);
 
   it('submits jobs, watches them settle and verifies each one on its own', async () => {
