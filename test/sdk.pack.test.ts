@@ -38,6 +38,9 @@ let stack: MarketStack;
 let worker: ProverWorker;
 let outside: string;
 let tarball: string;
+let cliTarball: string;
+let settledJobId = '';
+let requesterApiKey = '';
 const requesterKey = generatePrivateKey();
 const requester = privateKeyToAccount(requesterKey);
 
@@ -45,7 +48,8 @@ beforeAll(async () => {
   const root = repoRoot();
   // Pack first (the build takes a while on a busy machine), then start the market.
   tarball = await packWorkspace(root, 'packages/sdk');
-  outside = await installIntoEmptyProject([tarball]);
+  cliTarball = await packWorkspace(root, 'packages/cli');
+  outside = await installIntoEmptyProject([tarball, cliTarball]);
   stack = await startMarketStack({
     config: { batchSize: 1, batchMaxAgeMs: 1_000, auctionWindowMs: 500 },
     chainIntervalMs: 500,
@@ -79,6 +83,7 @@ afterAll(async () => {
   await stack?.close();
   if (outside) await rm(outside, { recursive: true, force: true });
   if (tarball) await rm(path.dirname(tarball), { recursive: true, force: true });
+  if (cliTarball) await rm(path.dirname(cliTarball), { recursive: true, force: true });
 });
 
 describe('the packed @tender/sdk, installed outside the repository', () => {
@@ -101,7 +106,7 @@ describe('the packed @tender/sdk, installed outside the repository', () => {
       await expect(stat(path.join(modules, name)), name).rejects.toThrow();
     }
     const { readdir } = await import('node:fs/promises');
-    expect(await readdir(path.join(modules, '@tender'))).toEqual(['sdk']);
+    expect((await readdir(path.join(modules, '@tender'))).sort()).toEqual(['cli', 'sdk']);
   });
 
   it('submits a job with plain node and verifies it without trusting the api', async () => {
@@ -109,6 +114,7 @@ describe('the packed @tender/sdk, installed outside the repository', () => {
       name: 'sdk outside',
       address: requester.address,
     });
+    requesterApiKey = apiKey;
     await writeFile(path.join(outside, 'run.mjs'), SCRIPT);
     const { stdout } = await exec(process.execPath, ['run.mjs'], {
       cwd: outside,
@@ -123,6 +129,7 @@ describe('the packed @tender/sdk, installed outside the repository', () => {
       maxBuffer: 16 * 2 ** 20,
     });
     const out = JSON.parse(stdout.trim().split('\n').pop() as string);
+    settledJobId = out.jobId;
     expect(out.tamperedAccepted).toBe(false);
     expect(out.verification.ok).toBe(true);
     expect(out.verification.checks.map((c: { name: string; ok: boolean }) => [c.name, c.ok])).toEqual([
@@ -147,5 +154,30 @@ describe('the packed @tender/sdk, installed outside the repository', () => {
       ],
     });
     expect(included).toBe(true);
+  });
+
+  it('the packed tender CLI runs there too and verifies the job (exit 0), or names what is missing (exit 3)', async () => {
+    expect(settledJobId).not.toBe('');
+    const bin = path.join(outside, 'node_modules', '.bin', 'tender');
+    const env = {
+      PATH: process.env.PATH,
+      TENDER_API_URL: stack.baseUrl,
+      TENDER_RPC_URL: stack.h.anvil.rpcUrl,
+      TENDER_API_KEY: requesterApiKey,
+      TENDER_CONFIG_DIR: path.join(outside, '.tender-config'),
+    };
+    const run = (args: string[]) =>
+      exec(bin, args, { cwd: outside, env, timeout: 120_000 }).then(
+        ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+        (error: { code: number; stdout: string; stderr: string }) => error,
+      );
+    const verified = await run(['verify', settledJobId, '--json']);
+    expect(verified.code, `${verified.stdout}${verified.stderr}`).toBe(0);
+    const verification = JSON.parse(verified.stdout);
+    expect(verification.ok).toBe(true);
+    expect(verification.jobId).toBe(settledJobId);
+    const noKey = await run(['escrow', 'deposit', '1']);
+    expect(noKey.code).toBe(3);
+    expect(noKey.stderr).toBe('error: no key: set TENDER_PRIVATE_KEY or pass --keystore <file>\n');
   });
 });
