@@ -28,10 +28,11 @@ const pixels = Array.from({ length: 16 }, (_, i) => (i * 53 + 7) % 256);
 const job = await client.submitJob({ circuitId: circuit.id, input: { pixels, salt: '5' }, maxFee: 10n ** 15n });
 const settled = await client.waitForJob(job.id, { until: 'verified', timeoutMs: 240_000 });
 const verification = await client.verifyJob(job.id, { rpcUrl: env.RPC });
+const notMine = await client.verifyJob(job.id, { rpcUrl: env.RPC, requester: '0x0000000000000000000000000000000000000001' });
 const vkey = await client.getVerificationKey(circuit.id);
 const swapped = [...settled.proof.publicSignals].reverse();
 const tamperedAccepted = verifyGroth16(vkey, settled.proof.proof, swapped);
-console.log(JSON.stringify({ jobId: job.id, verification, tamperedAccepted, inclusionProof: settled.batch.inclusionProof }));
+console.log(JSON.stringify({ jobId: job.id, verification, notMine, tamperedAccepted, inclusionProof: settled.batch.inclusionProof }));
 `;
 
 let stack: MarketStack;
@@ -131,6 +132,9 @@ describe('the packed @tender/sdk, installed outside the repository', () => {
     const out = JSON.parse(stdout.trim().split('\n').pop() as string);
     settledJobId = out.jobId;
     expect(out.tamperedAccepted).toBe(false);
+    // Asked to check it is someone else's job, the same verification fails on the request.
+    expect(out.notMine.ok).toBe(false);
+    expect(out.notMine.checks.find((c: { name: string }) => c.name === 'request').ok).toBe(false);
     expect(out.verification.ok).toBe(true);
     expect(out.verification.checks.map((c: { name: string; ok: boolean }) => [c.name, c.ok])).toEqual([
       ['settled', true],
