@@ -1,3 +1,9 @@
+export { circuitRegistryAbi, tenderAuditAbi, tenderMarketAbi, tenderStakingAbi } from './abis.ts';
+export {
+  type Groth16VerificationKey,
+  SNARK_SCALAR_FIELD,
+  verifyGroth16,
+} from './groth16Verify.ts';
 export { canonicalJson, inputHashOf, toWireInput } from './inputHash.ts';
 export { ProverClient, type ProverClientOptions, type ProverEventsOptions } from './proverClient.ts';
 export { proofHashOf, proofWordsOf, publicSignalsHashOf } from './proverHashes.ts';
@@ -8,6 +14,7 @@ export {
   type SseMessage,
   sleepUnlessAborted,
 } from './proverSse.ts';
+export { type ProverStakeInfo, proverStakeInfo, sendStakingTx } from './proverStake.ts';
 export { operatorAwardTypes, proverBidTypes, proverProofSubmissionTypes } from './proverTypedData.ts';
 export type {
   ArtifactKind,
@@ -36,7 +43,24 @@ export {
   type TenderProblem,
   TenderTimeoutError,
 } from './requesterErrors.ts';
-export { depositEscrow, escrowBalance, marketEscrowAbi } from './requesterEscrow.ts';
+export {
+  completeWithdrawal,
+  depositEscrow,
+  escrowBalance,
+  marketChain,
+  marketEscrowAbi,
+  marketPublicClient,
+  pendingWithdrawal,
+  withdrawEscrow,
+} from './requesterEscrow.ts';
+export {
+  type ApiKeyScope,
+  type ApiKeyView,
+  type CreatedApiKey,
+  type RequesterSession,
+  type RequesterSignInOptions,
+  signInRequester,
+} from './requesterSession.ts';
 export {
   type JobRequestMessage,
   jobRequestDigest,
@@ -58,6 +82,7 @@ export {
   type JobSummary,
   type JobView,
   type MarketView,
+  type RequesterEscrowView,
   type RequesterView,
   terminalJobStatuses,
 } from './requesterTypes.ts';
@@ -69,3 +94,11 @@ export {
   type SignatureRuleViolation,
   signatureRuleViolation,
 } from './signatureRule.ts';
+export {
+  type JobVerification,
+  resultLeafOf,
+  type VerificationCheck,
+  type VerifyJobOptions,
+  verificationKeyHash,
+  verifyJob,
+} from './verifyJob.ts';

@@ -1,7 +1,11 @@
+// Over ~300 lines on purpose: one class is the requester api's whole surface (circuits, jobs, keys,
+// escrow), each method a thin call; splitting it would split the class.
 import type { Hex, LocalAccount } from 'viem';
+import type { Groth16VerificationKey } from './groth16Verify.ts';
 import { inputHashOf, toWireInput } from './inputHash.ts';
 import { TenderApiError, TenderJobEndedError, TenderTimeoutError } from './requesterErrors.ts';
-import { depositEscrow, escrowBalance } from './requesterEscrow.ts';
+import { completeWithdrawal, depositEscrow, escrowBalance, withdrawEscrow } from './requesterEscrow.ts';
+import type { ApiKeyScope, ApiKeyView, CreatedApiKey } from './requesterSession.ts';
 import { readSse } from './requesterSse.ts';
 import { marketDomain, signJobRequest } from './requesterTypedData.ts';
 import {
@@ -14,6 +18,7 @@ import {
   type RequesterView,
   terminalJobStatuses,
 } from './requesterTypes.ts';
+import { type JobVerification, type VerifyJobOptions, verifyJob } from './verifyJob.ts';
 
 /** Options of {@link TenderClient}. */
 export interface TenderClientOptions {
@@ -131,6 +136,7 @@ export class TenderClient {
       ...(init.signal === undefined ? {} : { signal: init.signal }),
     });
     if (!res.ok) throw await TenderApiError.fromResponse(res);
+    if (res.status === 204) return undefined as T;
     return (await res.json()) as T;
   }
 
@@ -153,6 +159,21 @@ export class TenderClient {
     return depositEscrow(await this.getMarket(), this.#account, amount, rpcUrl);
   }
 
+  /**
+   * Requests the withdrawal of `amount` wei of the account's escrow (an on-chain transaction it
+   * signs); take it out with {@link completeWithdrawal} once the market's withdrawal delay has passed.
+   */
+  async withdraw(amount: bigint, rpcUrl?: string): Promise<Hex> {
+    if (this.#account === undefined) throw new Error('TenderClient needs an account to withdraw');
+    return withdrawEscrow(await this.getMarket(), this.#account, amount, rpcUrl);
+  }
+
+  /** Completes the account's pending withdrawal (reverts while the delay runs). */
+  async completeWithdrawal(rpcUrl?: string): Promise<Hex> {
+    if (this.#account === undefined) throw new Error('TenderClient needs an account to withdraw');
+    return completeWithdrawal(await this.getMarket(), this.#account, rpcUrl);
+  }
+
   /** The account's escrow balance in the market contract, wei. */
   async escrowBalance(rpcUrl?: string): Promise<bigint> {
     if (this.#account === undefined) throw new Error('TenderClient needs an account to read its escrow');
@@ -162,6 +183,21 @@ export class TenderClient {
   /** `GET /v1/requesters/me`: who this API key belongs to. */
   me(): Promise<RequesterView> {
     return this.#request('GET', '/v1/requesters/me');
+  }
+
+  /** `POST /v1/requesters/me/keys`: a new API key; its secret (`key`) is in this answer only. */
+  createApiKey(opts: { name: string; scopes: ApiKeyScope[] }): Promise<CreatedApiKey> {
+    return this.#request('POST', '/v1/requesters/me/keys', { json: opts });
+  }
+
+  /** `GET /v1/requesters/me/keys`: the requester's keys (no secrets), revoked ones included. */
+  async listApiKeys(): Promise<ApiKeyView[]> {
+    return (await this.#request<{ keys: ApiKeyView[] }>('GET', '/v1/requesters/me/keys')).keys;
+  }
+
+  /** `DELETE /v1/requesters/me/keys/:id`: revokes a key; it stops working at once. */
+  async revokeApiKey(id: string): Promise<void> {
+    await this.#request<void>('DELETE', `/v1/requesters/me/keys/${encodeURIComponent(id)}`);
   }
 
   /** `POST /v1/requesters/me/nonces`: reserves the next JobRequest nonce. */
@@ -195,6 +231,19 @@ export class TenderClient {
   /** `GET /v1/circuits/:id`. */
   getCircuit(id: string): Promise<CircuitView> {
     return this.#request('GET', `/v1/circuits/${encodeURIComponent(id)}`);
+  }
+
+  /** `GET /v1/circuits/:id/artifacts/vkey`: the circuit's snarkjs verification key (check it against the registry). */
+  getVerificationKey(circuitId: string): Promise<Groth16VerificationKey> {
+    return this.#request('GET', `/v1/circuits/${encodeURIComponent(circuitId)}/artifacts/vkey`);
+  }
+
+  /**
+   * Verifies a settled job without trusting the api (see {@link verifyJob}): the proof locally,
+   * the verification key and the result's inclusion on-chain through `opts.rpcUrl`.
+   */
+  verifyJob(jobId: string, opts: VerifyJobOptions): Promise<JobVerification> {
+    return verifyJob(this, jobId, opts);
   }
 
   /** `GET /v1/circuits`. */

@@ -1,95 +1,128 @@
+// A requester's escrow in the market contract: every on-chain escrow call of the SDK (and so of the
+// CLI) is in this one file, signed with the requester's own key — the api never holds it.
+// Withdrawals are delayed: `requestWithdrawal`, then `completeWithdrawal` once the market's
+// withdrawal delay has passed (settlement may still draw on the pending amount until then, so a
+// requester cannot pull escrow from under jobs it signed).
 import {
   type Address,
+  type Chain,
   createPublicClient,
   createWalletClient,
   defineChain,
   type Hex,
   http,
   type LocalAccount,
+  type PublicClient,
 } from 'viem';
+import { tenderMarketAbi } from './abis.ts';
 import type { MarketView } from './requesterTypes.ts';
 
-/**
- * The slice of `ITenderMarket` a requester's escrow needs: deposit, balance, and the delayed
- * withdrawal (`requestWithdrawal`, then `completeWithdrawal` once `pendingWithdrawal`'s `readyAt`
- * has passed; settlement may still draw on the pending amount until then).
- */
-export const marketEscrowAbi = [
-  { type: 'function', name: 'deposit', inputs: [], outputs: [], stateMutability: 'payable' },
-  {
-    type: 'function',
-    name: 'requestWithdrawal',
-    inputs: [{ name: 'amount', type: 'uint256' }],
-    outputs: [],
-    stateMutability: 'nonpayable',
-  },
-  {
-    type: 'function',
-    name: 'completeWithdrawal',
-    inputs: [],
-    outputs: [{ name: 'amount', type: 'uint256' }],
-    stateMutability: 'nonpayable',
-  },
-  {
-    type: 'function',
-    name: 'pendingWithdrawal',
-    inputs: [{ name: 'account', type: 'address' }],
-    outputs: [
-      { name: 'amount', type: 'uint256' },
-      { name: 'readyAt', type: 'uint64' },
-    ],
-    stateMutability: 'view',
-  },
-  {
-    type: 'function',
-    name: 'balanceOf',
-    inputs: [{ name: 'account', type: 'address' }],
-    outputs: [{ name: '', type: 'uint256' }],
-    stateMutability: 'view',
-  },
-] as const;
+/** The market ABI (escrow: `deposit`, `requestWithdrawal`, `completeWithdrawal`, `pendingWithdrawal`, `balanceOf`). */
+export const marketEscrowAbi = tenderMarketAbi;
 
-function clients(market: MarketView, rpcUrl: string | undefined) {
+/** The chain of a market as viem wants it, reached through `rpcUrl`. */
+export function marketChain(chainId: number, rpcUrl: string): Chain {
+  return defineChain({
+    id: chainId,
+    name: `chain-${chainId}`,
+    nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 },
+    rpcUrls: { default: { http: [rpcUrl] } },
+  });
+}
+
+/** A read-only client of the market's chain over `rpcUrl` (else the RPC the api publishes). */
+export function marketPublicClient(
+  market: Pick<MarketView, 'chainId' | 'rpcUrl'>,
+  rpcUrl?: string,
+): { chain: Chain; publicClient: PublicClient; url: string } {
   const url = rpcUrl ?? market.rpcUrl;
   if (url === undefined) throw new Error('no RPC URL: pass rpcUrl (the api did not publish one)');
-  const chain = defineChain({
-    id: market.chainId,
-    name: `chain-${market.chainId}`,
-    nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 },
-    rpcUrls: { default: { http: [url] } },
-  });
-  return { chain, publicClient: createPublicClient({ chain, transport: http(url) }), url };
+  const chain = marketChain(market.chainId, url);
+  return { chain, publicClient: createPublicClient({ chain, transport: http(url) }) as PublicClient, url };
+}
+
+async function send(
+  market: MarketView,
+  account: LocalAccount,
+  rpcUrl: string | undefined,
+  call:
+    | { functionName: 'deposit'; value: bigint }
+    | { functionName: 'requestWithdrawal'; args: [bigint] }
+    | { functionName: 'completeWithdrawal' },
+): Promise<Hex> {
+  const { chain, publicClient, url } = marketPublicClient(market, rpcUrl);
+  const actual = await publicClient.getChainId();
+  if (actual !== market.chainId) {
+    throw new Error(`the RPC at ${url} serves chain ${actual}, the market is on chain ${market.chainId}`);
+  }
+  const wallet = createWalletClient({ chain, transport: http(url), account });
+  const hash = await wallet.writeContract({
+    address: market.market,
+    abi: tenderMarketAbi,
+    ...call,
+  } as Parameters<typeof wallet.writeContract>[0]);
+  const receipt = await publicClient.waitForTransactionReceipt({ hash });
+  if (receipt.status !== 'success') throw new Error(`${call.functionName} ${hash} reverted`);
+  return hash;
 }
 
 /**
  * Deposits `amount` wei into `account`'s escrow in the market contract (what
  * settlement charges jobs to) and waits for the receipt. Returns the tx hash.
  */
-export async function depositEscrow(
+export function depositEscrow(
   market: MarketView,
   account: LocalAccount,
   amount: bigint,
   rpcUrl?: string,
 ): Promise<Hex> {
-  const { chain, publicClient, url } = clients(market, rpcUrl);
-  const wallet = createWalletClient({ chain, transport: http(url), account });
-  const hash = await wallet.writeContract({
-    address: market.market,
-    abi: marketEscrowAbi,
-    functionName: 'deposit',
-    value: amount,
-  });
-  const receipt = await publicClient.waitForTransactionReceipt({ hash });
-  if (receipt.status !== 'success') throw new Error(`deposit ${hash} reverted`);
-  return hash;
+  return send(market, account, rpcUrl, { functionName: 'deposit', value: amount });
 }
 
-/** The market balance of `address` (a requester's escrow), wei. */
+/**
+ * Requests the withdrawal of `amount` wei of `account`'s escrow (`TenderMarket.requestWithdrawal`)
+ * and waits for the receipt; the amount can be taken out with {@link completeWithdrawal} once the
+ * market's withdrawal delay has passed. Returns the tx hash.
+ */
+export function withdrawEscrow(
+  market: MarketView,
+  account: LocalAccount,
+  amount: bigint,
+  rpcUrl?: string,
+): Promise<Hex> {
+  return send(market, account, rpcUrl, { functionName: 'requestWithdrawal', args: [amount] });
+}
+
+/**
+ * Completes `account`'s pending withdrawal (`TenderMarket.completeWithdrawal`: reverts while the
+ * delay runs) and waits for the receipt. Returns the tx hash.
+ */
+export function completeWithdrawal(market: MarketView, account: LocalAccount, rpcUrl?: string): Promise<Hex> {
+  return send(market, account, rpcUrl, { functionName: 'completeWithdrawal' });
+}
+
+/** `address`'s pending withdrawal: the amount and when it can be completed (unix seconds; 0 = none). */
+export async function pendingWithdrawal(
+  market: MarketView,
+  address: Address,
+  rpcUrl?: string,
+): Promise<{ amount: bigint; readyAt: bigint }> {
+  const { publicClient } = marketPublicClient(market, rpcUrl);
+  const [amount, readyAt] = await publicClient.readContract({
+    address: market.market,
+    abi: tenderMarketAbi,
+    functionName: 'pendingWithdrawal',
+    args: [address],
+  });
+  return { amount, readyAt: BigInt(readyAt) };
+}
+
+/** The market balance of `address` (a requester's escrow), wei, read on-chain. */
 export function escrowBalance(market: MarketView, address: Address, rpcUrl?: string): Promise<bigint> {
-  const { publicClient } = clients(market, rpcUrl);
+  const { publicClient } = marketPublicClient(market, rpcUrl);
   return publicClient.readContract({
     address: market.market,
-    abi: marketEscrowAbi,
+    abi: tenderMarketAbi,
     functionName: 'balanceOf',
     args: [address],
   });

@@ -162,6 +162,22 @@ export interface MarketView {
   registry: Address;
   staking: Address;
   rpcUrl?: string;
+  /** The contracts' ABIs (newer apis; the SDK also ships them as `tenderAbis`). */
+  abis?: Record<string, unknown>;
+  /** The EIP-712 domain job requests, bids and proofs are signed under (newer apis). */
+  eip712Domain?: { name: string; version: string; chainId: number; verifyingContract: Address };
+}
+
+/** A requester's escrow as the api accounts for it (`GET /v1/requesters/me`), wei as decimal strings. */
+export interface RequesterEscrowView {
+  /** `TenderMarket.balanceOf(address)`. */
+  balanceWei: string;
+  /** Requested but not yet completed withdrawals (0 while the market has no withdrawal delay). */
+  pendingWithdrawalWei: string;
+  /** The most the requester's open jobs can still be charged (their `maxFee`s). */
+  heldByOpenJobsWei: string;
+  /** What a new job or a withdrawal can use: balance − pending − held (never below 0). */
+  availableWei: string;
 }
 
 /** The authenticated requester (`GET /v1/requesters/me`). */
@@ -172,6 +188,8 @@ export interface RequesterView {
   /** The next nonce `POST /v1/requesters/me/nonces` will hand out. */
   nextNonce: string;
   createdAt: string;
+  /** Escrow at a glance (newer apis). */
+  escrow?: RequesterEscrowView;
 }
 
 /** A live status change on `GET /v1/jobs/:id/events` (`event: status`). */
