@@ -1,4 +1,6 @@
+import { join } from 'node:path';
 import { chainFor } from '@tender/chain';
+import { dataDir } from '@tender/config';
 import { tryAcquireLease } from '@tender/db';
 import { infraFromEnv, runMain, touchHeartbeatFile } from '@tender/infra';
 import { bullmqMarketQueues, defaultMarketConfig, type MarketDeps, redisMarketEvents } from '@tender/market';
@@ -43,6 +45,8 @@ runMain('aggregator', async () => {
       prefix,
       operator,
       webhookSecret: env.TENDER_WEBHOOK_SECRET,
+      // Where the api stores circuit artifacts (relative verification-key paths resolve here).
+      artifactsDir: join(dataDir(env.TENDER_DATA_DIR), 'artifacts'),
       gasPriceCeilingWei: BigInt(Math.round(env.MAX_GAS_PRICE_GWEI * 1e9)),
       txReplaceAfterMs: env.TX_REPLACE_AFTER_MS,
       settlementRetryMs: env.SETTLEMENT_RETRY_MS,
