@@ -10,7 +10,13 @@ import { TenderClient } from '@tender/sdk';
 import { type Hex, parseEther } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AppLauncher, type AppProcess, appLauncher, until } from './support/appProcesses.ts';
+import {
+  type AppLauncher,
+  type AppProcess,
+  appLauncher,
+  harnessTarget,
+  until,
+} from './support/appProcesses.ts';
 import { checkMarketInvariants, type InvariantReport, marketBalances } from './support/marketInvariants.ts';
 import { type ProverProcesses, startProverProcesses } from './support/proverProcesses.ts';
 import { report, scaled } from './support/scale.ts';
@@ -32,7 +38,7 @@ const aggregatorEnv = {
   CHAIN_INTERVAL_MS: '1000',
   AGGREGATOR_LEASE_RETRY_MS: '500',
 };
-const schedulerEnv = { AUCTION_WINDOW_MS: '500', RECONCILE_INTERVAL_MS: '3000' };
+const schedulerEnv = { AUCTION_WINDOW_MS: '2000', RECONCILE_INTERVAL_MS: '3000' };
 
 let h: MarketHarness;
 let dataDir: string;
@@ -51,7 +57,7 @@ const cut = (p: AppProcess) => p.lines.some((l) => l.includes('batch cut'));
 beforeAll(async () => {
   h = await createMarketHarness();
   dataDir = await mkdtemp(join(tmpdir(), 'tender-failover-'));
-  apps = await appLauncher(h, { dataDir: join(dataDir, 'apps'), echo });
+  apps = await appLauncher(harnessTarget(h), { dataDir: join(dataDir, 'apps'), echo });
   const api = await apps.start('api');
   await Promise.all([apps.start('scheduler', schedulerEnv), apps.start('scheduler', schedulerEnv)]);
   aggregators = [await apps.start('aggregator', aggregatorEnv)];

@@ -48,6 +48,7 @@ interface Finding {
 const findings: Finding[] = [];
 const statuses = new Map<number, number>();
 const byRoute = new Map<string, number>();
+const routeStatuses = new Map<string, Map<number, number>>();
 let tried = 0;
 
 /** A digest of every table's rows and the deployment's Redis keys (rate-limit counters aside). */
@@ -130,6 +131,7 @@ beforeAll(async () => {
   const account = privateKeyToAccount(devAccounts.requesters[0].privateKey);
   const { apiKey } = await createRequester(h.deps, { name: 'fuzz requester', address: account.address });
   credentials.requesterApiKey = apiKey;
+  credentials.default = apiKey;
   const requester = new TenderClient({ baseUrl: baseUrl.origin, apiKey, account });
   await h.deps.publicClient.waitForTransactionReceipt({
     hash: await requester.deposit(parseEther('0.1'), h.anvil.rpcUrl),
@@ -203,6 +205,9 @@ beforeAll(async () => {
       continue;
     }
     statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+    const perRoute = routeStatuses.get(route) ?? new Map<number, number>();
+    perRoute.set(res.status, (perRoute.get(res.status) ?? 0) + 1);
+    routeStatuses.set(route, perRoute);
     const finding = (kind: Finding['kind'], detail: string) =>
       findings.push({
         kind,
@@ -236,6 +241,15 @@ beforeAll(async () => {
   for (const f of findings) kinds.set(f.kind, (kinds.get(f.kind) ?? 0) + 1);
   report(suite, `tried ${tried} requests over ${byRoute.size} routes`);
   report(suite, `statuses: ${JSON.stringify(Object.fromEntries([...statuses].sort((a, b) => a[0] - b[0])))}`);
+  for (const [route, counts] of [...routeStatuses].sort()) {
+    report(
+      suite,
+      `  ${route}: ${[...counts]
+        .sort((a, b) => a[0] - b[0])
+        .map(([k, v]) => `${k}×${v}`)
+        .join(' ')}`,
+    );
+  }
   report(suite, `findings: ${findings.length} ${JSON.stringify(Object.fromEntries(kinds))}`);
   const shown = new Set<string>();
   for (const f of findings) {

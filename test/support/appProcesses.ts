@@ -3,9 +3,9 @@ import { mkdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import type { TenderDeployment } from '@tender/chain';
 import { repoRoot } from '@tender/config';
 import { writeDeploymentFile } from '@tender/infra';
-import type { MarketHarness } from '@tender/market/testing';
 
 /** Which app a process runs (`apps/<app>/src/server.ts`, as `npm run start -w apps/<app>` does). */
 export type AppName = 'api' | 'scheduler' | 'aggregator';
@@ -24,13 +24,38 @@ export interface AppProcess {
   url?: string;
 }
 
+/** Where the apps' infrastructure is (a {@link MarketHarness}-like set of servers). */
+export interface LaunchTarget {
+  databaseUrl: string;
+  redisUrl: string;
+  redisPrefix: string;
+  rpcUrl: string;
+  deployment: TenderDeployment;
+}
+
+/** The target of a market harness (its database, Redis prefix on 127.0.0.1:6379, anvil). */
+export function harnessTarget(h: {
+  db: { url: string };
+  redisPrefix: string;
+  anvil: { rpcUrl: string };
+  deployment: TenderDeployment;
+}): LaunchTarget {
+  return {
+    databaseUrl: h.db.url,
+    redisUrl: 'redis://127.0.0.1:6379',
+    redisPrefix: h.redisPrefix,
+    rpcUrl: h.anvil.rpcUrl,
+    deployment: h.deployment,
+  };
+}
+
 /** Starts and kills the market's apps as separate processes over one {@link MarketHarness}. */
 export interface AppLauncher {
   /** The environment every app gets (database, Redis prefix, chain, deployment file, data folder). */
   readonly env: Record<string, string>;
   readonly dataDir: string;
-  /** Starts an app; the api is given a free port and waited for (`GET /health` answers). */
-  start(app: AppName, extraEnv?: Record<string, string>): Promise<AppProcess>;
+  /** Starts an app; the api is given a free port (or `port`) and waited for (`GET /health` answers). */
+  start(app: AppName, extraEnv?: Record<string, string>, port?: number): Promise<AppProcess>;
   /** `kill -9` and wait for the exit. */
   kill9(p: AppProcess): Promise<void>;
   /** The processes started and not yet exited. */
@@ -68,26 +93,26 @@ export async function until(
 }
 
 /**
- * Prepares separate app processes over a harness: writes its deployment to a file in
- * `dataDir` and gives every app the harness's database URL, Redis prefix
- * (`TENDER_REDIS_PREFIX`) and anvil, with development keys (`TENDER_DEV=1`).
+ * Prepares separate app processes over a target: writes its deployment to a file in
+ * `dataDir` and gives every app the target's database URL, Redis URL and prefix
+ * (`TENDER_REDIS_PREFIX`) and chain, with development keys (`TENDER_DEV=1`).
  * Processes are spawned as `node --import tsx apps/<app>/src/server.ts`, each in its own
  * process group, and all of them are SIGKILLed when the test process exits.
  */
 export async function appLauncher(
-  h: MarketHarness,
+  target: LaunchTarget,
   opts: { dataDir: string; echo?: boolean; env?: Record<string, string> },
 ): Promise<AppLauncher> {
   const root = repoRoot();
   await mkdir(opts.dataDir, { recursive: true });
   const deploymentFile = join(opts.dataDir, 'deployment.json');
-  await writeDeploymentFile(deploymentFile, h.deployment);
+  await writeDeploymentFile(deploymentFile, target.deployment);
   const env: Record<string, string> = {
     TENDER_DEV: '1',
-    DATABASE_URL: h.db.url,
-    REDIS_URL: 'redis://127.0.0.1:6379',
-    TENDER_REDIS_PREFIX: h.redisPrefix,
-    RPC_URL: h.anvil.rpcUrl,
+    DATABASE_URL: target.databaseUrl,
+    REDIS_URL: target.redisUrl,
+    TENDER_REDIS_PREFIX: target.redisPrefix,
+    RPC_URL: target.rpcUrl,
     TENDER_DATA_DIR: opts.dataDir,
     TENDER_DEPLOYMENT_FILE: deploymentFile,
     TENDER_HEARTBEAT_FILE: join(opts.dataDir, 'heartbeat'),
@@ -113,11 +138,11 @@ export async function appLauncher(
   return {
     env,
     dataDir: opts.dataDir,
-    async start(app, extraEnv = {}) {
+    async start(app, extraEnv = {}, fixedPort) {
       const n = (counts.get(app) ?? 0) + 1;
       counts.set(app, n);
       const label = `${app}-${n}`;
-      const port = app === 'api' ? await freePort() : undefined;
+      const port = app === 'api' ? (fixedPort ?? (await freePort())) : undefined;
       const child = spawn(process.execPath, ['--import', 'tsx', join(root, `apps/${app}/src/server.ts`)], {
         cwd: root,
         stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,5 +1,6 @@
+import type { TenderDeployment } from '@tender/chain';
 import { circuitRegistryAbi, tenderMarketAbi, tenderStakingAbi } from '@tender/chain';
-import type { MarketHarness } from '@tender/market/testing';
+import type { MarketDeps } from '@tender/market';
 import { type Address, encodePacked, type Hex, keccak256, type Log, parseEventLogs } from 'viem';
 import { contractBatchMoney, type SettledJob } from './contractMoney.ts';
 
@@ -28,8 +29,14 @@ export interface InvariantReport {
   fees: bigint;
 }
 
+/** What the checks read: the market database and the chain. */
+export interface MarketView {
+  deps: Pick<MarketDeps, 'prisma' | 'publicClient'>;
+  deployment: TenderDeployment;
+}
+
 /** Market balance (escrow) of an address on-chain. */
-export function marketBalance(h: MarketHarness, address: Address): Promise<bigint> {
+export function marketBalance(h: MarketView, address: Address): Promise<bigint> {
   return h.deps.publicClient.readContract({
     address: h.deployment.addresses.market,
     abi: tenderMarketAbi,
@@ -39,7 +46,7 @@ export function marketBalance(h: MarketHarness, address: Address): Promise<bigin
 }
 
 /** Market balances of some addresses, by lowercase address. */
-export async function marketBalances(h: MarketHarness, addresses: readonly Address[]) {
+export async function marketBalances(h: MarketView, addresses: readonly Address[]) {
   const out = new Map<string, bigint>();
   for (const a of addresses) out.set(a.toLowerCase(), await marketBalance(h, a));
   return out;
@@ -57,7 +64,7 @@ const allAbis = [...tenderMarketAbi, ...tenderStakingAbi, ...circuitRegistryAbi]
  * assignment is open for an ended job; the indexer's `chain_events` equal the contracts' logs.
  */
 export async function checkMarketInvariants(
-  h: MarketHarness,
+  h: MarketView,
   balancesBefore: ReadonlyMap<string, bigint>,
 ): Promise<InvariantReport> {
   const { prisma, publicClient } = h.deps;

@@ -104,7 +104,7 @@ export const hostileStrings = [
   '😀'.repeat(50),
   "' OR 1=1 --",
   '<script>alert(1)</script>',
-  '${jndi:ldap://x}',
+  '$\u007Bjndi:ldap://x}',
   'null',
   '-1',
   '1e309',
@@ -122,6 +122,56 @@ export const hostileStrings = [
 ];
 
 const hostile = fc.constantFrom(...hostileStrings);
+
+/** A value that fits `schema` (as far as these generators read schemas): no hostile values. */
+export function validValue(schema: Schema | undefined, depth = 0): fc.Arbitrary<unknown> {
+  if (!schema || depth > 4) return fc.constant('x');
+  if (schema.const !== undefined) return fc.constant(schema.const);
+  if (schema.enum) return fc.constantFrom(...schema.enum);
+  const alternatives = schema.anyOf ?? schema.oneOf;
+  if (alternatives?.length) return validValue(alternatives[0], depth + 1);
+  const type = Array.isArray(schema.type) ? schema.type[0] : schema.type;
+  switch (type) {
+    case 'string':
+      return schema.pattern
+        ? fc.stringMatching(new RegExp(schema.pattern)).map((v) => v.slice(0, 200))
+        : fc.string({
+            minLength: Math.max(1, schema.minLength ?? 1),
+            maxLength: Math.min(schema.maxLength ?? 20, 20),
+          });
+    case 'integer':
+    case 'number':
+      return fc.integer({
+        min: Math.max(schema.minimum ?? 1, -1e9),
+        max: Math.min(schema.maximum ?? 1_000, 1e9),
+      });
+    case 'boolean':
+      return fc.boolean();
+    case 'array':
+      return fc.array(validValue(schema.items, depth + 1), { maxLength: 2 });
+    case 'object': {
+      const props = schema.properties ?? {};
+      return fc.record(
+        Object.fromEntries(Object.keys(props).map((k) => [k, validValue(props[k], depth + 1)])),
+      );
+    }
+    default:
+      return fc.constant('x');
+  }
+}
+
+/** A valid object of `schema` with exactly one field replaced by a hostile or wrong value. */
+function oneFieldBad(schema: Schema): fc.Arbitrary<unknown> {
+  const keys = Object.keys(schema.properties ?? {});
+  if (keys.length === 0) return validValue(schema);
+  return fc
+    .tuple(
+      validValue(schema),
+      fc.constantFrom(...keys),
+      fc.oneof({ weight: 3, arbitrary: hostile }, fc.jsonValue({ maxDepth: 1 })),
+    )
+    .map(([valid, key, bad]) => ({ ...(valid as Record<string, unknown>), [key]: bad }));
+}
 
 /** A value that fits `schema` roughly (types, enums, patterns), or a hostile one. */
 export function schemaValue(schema: Schema | undefined, depth = 0): fc.Arbitrary<unknown> {
@@ -170,6 +220,7 @@ export function schemaValue(schema: Schema | undefined, depth = 0): fc.Arbitrary
         .map(([r, extra]) => ({ ...extra, ...r }));
       return fc.oneof(
         { weight: 4, arbitrary: record },
+        { weight: 3, arbitrary: oneFieldBad(schema) },
         { weight: 1, arbitrary: withExtra },
         {
           weight: 1,
@@ -206,11 +257,38 @@ const segment = (value: fc.Arbitrary<unknown>) =>
 /** What a request may carry as credentials, by OpenAPI security scheme name. */
 export type Credentials = Record<string, string>;
 
-/** Requests for one operation. `credentials` give a valid bearer per scheme (used most of the time). */
-export function requestOf(op: Operation, credentials: Credentials): fc.Arbitrary<FuzzRequest> {
-  const pathValues = fc.tuple(
-    ...op.pathParams.map(() => segment(fc.oneof(fc.uuid(), fc.string(), hostile))),
-  ) as fc.Arbitrary<string[]>;
+const BOUNDARY = 'tender-fuzz-boundary';
+
+/** A multipart/form-data body with one text part per field of a generated object. */
+function multipartOf(value: unknown): string {
+  const fields =
+    value && typeof value === 'object' && !Array.isArray(value) ? Object.entries(value) : [['x', value]];
+  let out = '';
+  for (const [name, v] of fields) {
+    const text = typeof v === 'string' ? v : JSON.stringify(v);
+    const safeName = String(name).replace(/["\r\n]/g, '_');
+    out += `--${BOUNDARY}\r\ncontent-disposition: form-data; name="${safeName}"\r\n\r\n${text}\r\n`;
+  }
+  return `${out}--${BOUNDARY}--\r\n`;
+}
+
+/**
+ * Requests for one operation. `credentials` give a valid bearer per scheme (used most of the
+ * time); `known` gives real values for path parameters by name (ids of rows that exist), so
+ * that generated requests also reach the code behind the lookups.
+ */
+export function requestOf(
+  op: Operation,
+  credentials: Credentials,
+  known: Record<string, string[]> = {},
+): fc.Arbitrary<FuzzRequest> {
+  const paramValue = (name: string) =>
+    known[name]?.length
+      ? fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...known[name]!) }, fc.uuid(), fc.string(), hostile)
+      : fc.oneof(fc.uuid(), fc.string(), hostile);
+  const pathValues = fc.tuple(...op.pathParams.map((name) => segment(paramValue(name)))) as fc.Arbitrary<
+    string[]
+  >;
   const queryEntries = Object.entries(op.query);
   const query = fc.array(
     fc.oneof(
@@ -221,7 +299,8 @@ export function requestOf(op: Operation, credentials: Credentials): fc.Arbitrary
     ),
     { maxLength: 4 },
   );
-  const bearer = credentials[op.security[0] ?? ''];
+  // Routes that name no scheme get the default credential (the requester API key).
+  const bearer = credentials[op.security[0] ?? 'default'] ?? credentials.default;
   const auth = fc.oneof(
     { weight: bearer ? 6 : 1, arbitrary: fc.constant(bearer ? `Bearer ${bearer}` : undefined) },
     { weight: 1, arbitrary: fc.constant(undefined) },

@@ -1,4 +1,4 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
 import { accessSync } from 'node:fs';
 import { chown, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -73,6 +73,22 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
   await start();
   const adminUrl = `postgres://postgres@127.0.0.1:${port}/postgres`;
   let stopped = false;
+  // Never leave the cluster running, even when the test runner is stopped first.
+  const stopNow = () => {
+    const args = ['-D', data, '-m', 'immediate', '-w', 'stop'];
+    try {
+      if (asRoot) execFileSync('runuser', ['-u', 'postgres', '--', bins.pgCtl, ...args], { stdio: 'ignore' });
+      else execFileSync(bins.pgCtl, args, { stdio: 'ignore' });
+    } catch {
+      // stopped already
+    }
+  };
+  process.once('exit', stopNow);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const)
+    process.once(signal, () => {
+      stopNow();
+      process.exit(1);
+    });
   return {
     adminUrl,
     async restart() {
@@ -82,6 +98,7 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
     async stop() {
       if (stopped) return;
       stopped = true;
+      process.removeListener('exit', stopNow);
       await as(bins.pgCtl, ['-D', data, '-m', 'immediate', '-w', 'stop']).catch(() => {});
       await rm(root, { recursive: true, force: true });
     },
