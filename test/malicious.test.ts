@@ -124,7 +124,12 @@ async function attackerWorker(
     memoryMb: 4_096,
     heartbeatMs: 1_000,
     stake: { amountWei: STAKE },
-    pricing: { guessBaseMs: 300, fetchMs: 300, safetyBps: 0 },
+    ...(process.env.TENDER_E2E_LOG === '1'
+      ? {
+          log: (level: string, message: string, fields?: unknown) =>
+            console.log(`[attacker] ${level} ${message} ${JSON.stringify(fields ?? {})}`),
+        }
+      : {}),
     ...extra,
   });
   workers.push(worker);
@@ -158,7 +163,7 @@ async function refused(
 
 beforeAll(async () => {
   stack = await startMarketStack({
-    config: { batchSize: 8, batchMaxAgeMs: 1_000, auctionWindowMs: 1_000 },
+    config: { batchSize: 8, batchMaxAgeMs: 1_000, auctionWindowMs: 3_000 },
     chainIntervalMs: 500,
   });
   const { h } = stack;
