@@ -148,7 +148,11 @@ async function refused(
     await call();
     outcomes.push({ attack, held: false, detail: 'accepted' });
   } catch (error) {
-    const ok = error instanceof TenderApiError && error.status >= 400 && error.status < 500;
+    const ok =
+      error instanceof TenderApiError &&
+      error.status >= 400 &&
+      error.status < 500 &&
+      error.code !== 'TENDER_AUCTION_CLOSED'; // a closed auction would prove nothing
     const storedAfter = await stored();
     outcomes.push({
       attack,
@@ -163,7 +167,8 @@ async function refused(
 
 beforeAll(async () => {
   stack = await startMarketStack({
-    config: { batchSize: 8, batchMaxAgeMs: 1_000, auctionWindowMs: 3_000 },
+    // Auctions stay open 8 s, so that every crafted bid reaches an open auction on a loaded machine.
+    config: { batchSize: 8, batchMaxAgeMs: 1_000, auctionWindowMs: 8_000 },
     chainIntervalMs: 500,
   });
   const { h } = stack;
@@ -188,7 +193,9 @@ beforeAll(async () => {
 
   // 1. Lying proofs: the attacker, alone on the market, wins a job and submits a signed lie.
   for (const [attack, backend] of Object.entries(attacks)) {
-    const worker = await attackerWorker(backend);
+    // A generous promised time: the lie takes two real proofs on a loaded machine, and a missed
+    // deadline would hide the lie.
+    const worker = await attackerWorker(backend, { pricing: { guessBaseMs: 60_000 } });
     if (attackerStakeBefore === 0n) attackerStakeBefore = await stakeOf(attackerAccount.address as Hex);
     const rejectedBefore = worker.stats.proofsRejected;
     await submitJob();
@@ -218,14 +225,25 @@ beforeAll(async () => {
     baseUrl: stack.baseUrl,
     account: privateKeyToAccount(attackerAccount.privateKey),
   });
+  // The attacker declares a price floor and room for one job at a time.
+  await attacker.register({
+    kind: 'cpu',
+    maxConcurrency: 1,
+    memoryMb: 4_096,
+    maxConstraints: 100_000,
+    priceFloorWei: 10n ** 6n,
+  });
   const bidJob = await submitJob();
-  const auction = await until(
-    async () => (await prisma().auction.count({ where: { jobId: bidJob, status: 'open' } })) > 0,
-    'an open auction',
-    60_000,
-  ).then(() =>
-    prisma().auction.findFirstOrThrow({ where: { jobId: bidJob, status: 'open' }, include: { job: true } }),
-  );
+  const secondJob = await submitJob();
+  const openAuction = async (jobId: string) => {
+    await until(
+      async () => (await prisma().auction.count({ where: { jobId, status: 'open' } })) > 0,
+      'an open auction',
+      60_000,
+    );
+    return prisma().auction.findFirstOrThrow({ where: { jobId, status: 'open' }, include: { job: true } });
+  };
+  const auction = await openAuction(bidJob);
   const invitation = {
     auctionId: auction.id,
     chainJobId: auction.job.chainJobId as Hex,
@@ -296,6 +314,26 @@ beforeAll(async () => {
     () => prisma().prover.count({ where: { address: lower(unstakedAccount.address) } }),
   );
 
+  // Beyond capacity: one bid held (room for one), then a bid on a second open auction.
+  await attacker.bid(invitation, { price: 2n * 10n ** 6n, etaMs: 5_000 });
+  const second = await openAuction(secondJob);
+  await refused(
+    'bid beyond the declared capacity',
+    () =>
+      attacker.bid(
+        {
+          auctionId: second.id,
+          chainJobId: second.job.chainJobId as Hex,
+          closesAt: second.closesAt.getTime() + 60_000,
+        },
+        { price: 2n * 10n ** 6n, etaMs: 5_000 },
+      ),
+    () =>
+      prisma().bid.count({
+        where: { auctionId: second.id, prover: { address: lower(attackerAccount.address) } },
+      }),
+  );
+
   // 4. An honest prover comes and proves every job; the attacker earns nothing.
   const honest = createProverWorker({
     apiUrl: stack.baseUrl,
@@ -343,7 +381,7 @@ afterAll(async () => {
 describe('malicious provers (lying proofs, withholding, crafted bids)', () => {
   it('refuses every attack', () => {
     expect(outcomes.filter((o) => !o.held)).toEqual([]);
-    expect(outcomes.length).toBe(Object.keys(attacks).length + 1 + 6);
+    expect(outcomes.length).toBe(Object.keys(attacks).length + 1 + 7);
   });
 
   it('pays the attacker nothing and slashes it for its signed invalid proofs', async () => {
