@@ -65,7 +65,8 @@ const quantile = (sorted: number[], q: number) =>
 
 beforeAll(async () => {
   stack = await startMarketStack({
-    config: { batchSize: 32, batchMaxAgeMs: 2_000, auctionWindowMs: 500 },
+    // An auction window long enough for bids to arrive on a loaded 2-core machine.
+    config: { batchSize: 32, batchMaxAgeMs: 2_000, auctionWindowMs: 2_000 },
     chainIntervalMs: 1_000,
   });
   const { h } = stack;
@@ -112,6 +113,7 @@ beforeAll(async () => {
           circuitId,
           input: statements[i % STATEMENTS]!,
           maxFee: 10n ** 15n,
+          deadline: new Date(Date.now() + 60 * 60_000),
         });
         accepted.push(job.id);
       } catch {

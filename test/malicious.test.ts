@@ -296,8 +296,8 @@ beforeAll(async () => {
     attackerBids,
   );
   await refused(
-    'bid of zero (below any floor)',
-    () => attacker.bid(invitation, { price: 0n, etaMs: 5_000 }),
+    "bid below the prover's own floor",
+    () => attacker.bid(invitation, { price: 1n, etaMs: 5_000 }),
     attackerBids,
   );
   await refused(
@@ -314,25 +314,45 @@ beforeAll(async () => {
     () => prisma().prover.count({ where: { address: lower(unstakedAccount.address) } }),
   );
 
-  // Beyond capacity: one bid held (room for one), then a bid on a second open auction.
+  // Beyond capacity: one bid held (room for one), then a bid on a second open auction. The market
+  // may take the bid, but must never award the attacker more jobs at once than it declared.
   await attacker.bid(invitation, { price: 2n * 10n ** 6n, etaMs: 5_000 });
   const second = await openAuction(secondJob);
-  await refused(
-    'bid beyond the declared capacity',
-    () =>
-      attacker.bid(
-        {
-          auctionId: second.id,
-          chainJobId: second.job.chainJobId as Hex,
-          closesAt: second.closesAt.getTime() + 60_000,
-        },
-        { price: 2n * 10n ** 6n, etaMs: 5_000 },
-      ),
-    () =>
-      prisma().bid.count({
-        where: { auctionId: second.id, prover: { address: lower(attackerAccount.address) } },
-      }),
+  let secondBid = 'refused';
+  try {
+    await attacker.bid(
+      {
+        auctionId: second.id,
+        chainJobId: second.job.chainJobId as Hex,
+        closesAt: second.closesAt.getTime() + 60_000,
+      },
+      { price: 2n * 10n ** 6n, etaMs: 5_000 },
+    );
+    secondBid = 'taken';
+  } catch (error) {
+    secondBid = error instanceof TenderApiError ? `refused ${error.status} ${error.code}` : String(error);
+  }
+  await until(
+    async () =>
+      (await prisma().auction.count({ where: { id: { in: [auction.id, second.id] }, status: 'open' } })) ===
+      0,
+    'both auctions to close',
+    60_000,
   );
+  const held = await prisma().assignment.findMany({
+    where: { jobId: { in: [bidJob, secondJob] }, prover: { address: lower(attackerAccount.address) } },
+    orderBy: { createdAt: 'asc' },
+  });
+  const overlapping = held.some((a, i) =>
+    held.some(
+      (b, j) => j > i && b.createdAt.getTime() < (a.finishedAt?.getTime() ?? Number.POSITIVE_INFINITY),
+    ),
+  );
+  outcomes.push({
+    attack: 'bid beyond the declared capacity',
+    held: !overlapping,
+    detail: `second bid ${secondBid}; attacker held ${held.length} assignment(s), ${overlapping ? 'two at once' : 'never two at once'}`,
+  });
 
   // 4. An honest prover comes and proves every job; the attacker earns nothing.
   const honest = createProverWorker({
