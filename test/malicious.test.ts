@@ -9,7 +9,16 @@ import {
   type ProvingResult,
   snarkjsBackend,
 } from '@tender/prover';
-import { marketDomain, ProverClient, proverBidTypes, TenderApiError, TenderClient } from '@tender/sdk';
+import {
+  marketDomain,
+  ProverClient,
+  proofHashOf,
+  proverBidTypes,
+  proverProofSubmissionTypes,
+  publicSignalsHashOf,
+  TenderApiError,
+  TenderClient,
+} from '@tender/sdk';
 import { type Hex, parseEther } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -374,6 +383,40 @@ beforeAll(async () => {
     `all ${jobs} jobs to be verified by the honest prover`,
     300_000,
   );
+  // 5. After the fact: the honest prover's accepted proof replayed by the attacker for a job it was
+  //    never awarded, signed with its own key, and the same submission signed by a third key.
+  const done = await requester.getJob(bidJob);
+  const proofs = () => prisma().proof.count();
+  const postProof = async (signer: ProverClient, session: ProverClient) => {
+    const { chainId, market } = await session.market();
+    const signature = await signer.account.signTypedData({
+      domain: marketDomain(chainId, market),
+      types: proverProofSubmissionTypes,
+      primaryType: 'ProofSubmission',
+      message: {
+        jobId: done.chainJobId as Hex,
+        circuitId: done.circuitId as Hex,
+        proofHash: proofHashOf(done.proof!.proof),
+        publicSignalsHash: publicSignalsHashOf(done.proof!.publicSignals),
+        prover: session.account.address,
+      },
+    });
+    const token = (await session.signIn()).token;
+    const res = await fetch(`${stack.baseUrl}/v1/jobs/${bidJob}/proof`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ proof: done.proof!.proof, publicSignals: done.proof!.publicSignals, signature }),
+    });
+    if (res.status >= 400) throw new TenderApiError((await res.json()) as never);
+    return res;
+  };
+  await refused(
+    'replayed proof (another prover’s accepted proof, for a job not awarded to it)',
+    () => postProof(attacker, attacker),
+    proofs,
+  );
+  await refused('proof submission signed by another key', () => postProof(other, attacker), proofs);
+
   await until(
     async () => (await prisma().slash.count({ where: { status: { in: ['pending', 'submitted'] } } })) === 0,
     'slashes to settle',
@@ -401,7 +444,7 @@ afterAll(async () => {
 describe('malicious provers (lying proofs, withholding, crafted bids)', () => {
   it('refuses every attack', () => {
     expect(outcomes.filter((o) => !o.held)).toEqual([]);
-    expect(outcomes.length).toBe(Object.keys(attacks).length + 1 + 7);
+    expect(outcomes.length).toBe(Object.keys(attacks).length + 1 + 7 + 2);
   });
 
   it('pays the attacker nothing and slashes it for its signed invalid proofs', async () => {
