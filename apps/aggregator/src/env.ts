@@ -29,6 +29,8 @@ export const aggregatorEnvSchema = infraEnv.extend({
   CHAIN_INTERVAL_MS: positiveInt(2_000),
   /** Webhook deliveries in flight at once. */
   WEBHOOK_CONCURRENCY: positiveInt(4),
+  /** A replica without the lease tries to take it this often, ms (takeover time after the holder dies). */
+  AGGREGATOR_LEASE_RETRY_MS: positiveInt(1_000),
   /** File touched every 10 s while the aggregator runs (the container health check reads its age). */
   TENDER_HEARTBEAT_FILE: z.string().min(1).default('/tmp/tender-heartbeat'),
 });

@@ -85,8 +85,9 @@ async function main(): Promise<void> {
     pgliteDir: join(dataDir, 'pglite'),
     redisUrl: redis.url,
     // Local stacks with different data folders share the Redis on 6379: give each its own key prefix so that
-    // one never sees another's queue jobs.
-    redisPrefix: `tender-${createHash('sha256').update(dataDir).digest('hex').slice(0, 8)}`,
+    // one never sees another's queue jobs (unless TENDER_REDIS_PREFIX names one).
+    redisPrefix:
+      env.TENDER_REDIS_PREFIX ?? `tender-${createHash('sha256').update(dataDir).digest('hex').slice(0, 8)}`,
     rpcUrl,
     deployment,
   });

@@ -10,6 +10,11 @@ export const infraEnv = z.object({
   DATABASE_URL: url(['postgres', 'postgresql']).optional(),
   /** Redis URL; unset means 127.0.0.1:6379 if it answers, else a redis-server the stack starts. */
   REDIS_URL: url(['redis', 'rediss']).optional(),
+  /** Prefix of every Redis key (queues, pub/sub), so several deployments can share one Redis. Default `tender`. */
+  TENDER_REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, `_`, `.` or `-` (1-64)')
+    .optional(),
   /** JSON-RPC URL of the chain; unset in the local stack means an anvil it starts. */
   RPC_URL: url(['http', 'https', 'ws', 'wss']).optional(),
   /** Folder for local data: PGlite, circuit artifacts, the deployment file, caches. Default `<repo>/.tender`. */

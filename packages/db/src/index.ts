@@ -31,6 +31,7 @@ export {
   SlashStatus,
   WebhookDeliveryStatus,
 } from './generated/prisma/enums.ts';
+export { type HeldLease, type LeaseOptions, tryAcquireLease } from './leaderLease.ts';
 export {
   type MigrateOptions,
   type MigrateResult,

@@ -8,6 +8,7 @@ import { type Infra, openInfra } from './openInfra.ts';
 export interface InfraEnv {
   DATABASE_URL?: string | undefined;
   REDIS_URL?: string | undefined;
+  TENDER_REDIS_PREFIX?: string | undefined;
   RPC_URL?: string | undefined;
   TENDER_DATA_DIR?: string | undefined;
   TENDER_DEPLOYMENT_FILE?: string | undefined;
@@ -34,6 +35,7 @@ export async function infraFromEnv(env: InfraEnv): Promise<Infra> {
     databaseUrl: env.DATABASE_URL,
     pgliteDir: join(dataDir, 'pglite'),
     redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    ...(env.TENDER_REDIS_PREFIX === undefined ? {} : { redisPrefix: env.TENDER_REDIS_PREFIX }),
     rpcUrl: env.RPC_URL ?? 'http://127.0.0.1:8545',
     deployment,
   });
