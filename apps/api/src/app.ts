@@ -1,7 +1,7 @@
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { ApiContext } from './context.ts';
-import { registerProblemJson } from './plugins/problemJson.ts';
+import { problemJsonServerOptions, registerProblemJson } from './plugins/problemJson.ts';
 import { type HealthCheck, registerHealthRoutes } from './routes/health.ts';
 import { routeModules } from './routes/index.ts';
 
@@ -25,6 +25,7 @@ export interface BuildAppOptions {
  */
 export async function buildApp(deps: ApiDeps, options: BuildAppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
+    ...problemJsonServerOptions,
     logger: options.logger ?? false,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
   });
