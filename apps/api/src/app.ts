@@ -2,6 +2,7 @@ import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { ApiContext } from './context.ts';
 import { problemJsonServerOptions, registerProblemJson } from './plugins/problemJson.ts';
+import { registerTextInputRule } from './plugins/textInput.ts';
 import { type HealthCheck, registerHealthRoutes } from './routes/health.ts';
 import { routeModules } from './routes/index.ts';
 
@@ -30,6 +31,7 @@ export async function buildApp(deps: ApiDeps, options: BuildAppOptions = {}): Pr
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
   });
   registerProblemJson(app);
+  registerTextInputRule(app);
   await app.register(swagger, {
     openapi: {
       info: { title: 'Tender API', version: '0.1.0', description: 'A prover marketplace for zkML.' },

@@ -145,4 +145,5 @@ export {
   transitionSlash,
 } from './slashLifecycle.ts';
 export { isTenderError, TenderError } from './TenderError.ts';
+export { assertCleanText, type ControlCharacterHit, findControlCharacter } from './textInput.ts';
 export { applyBps, BPS_DENOMINATOR, ceilDiv, maxWei, minWei } from './wei.ts';

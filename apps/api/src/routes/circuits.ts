@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import multipart from '@fastify/multipart';
-import { TenderError } from '@tender/core';
+import { assertCleanText, isTenderError, TenderError } from '@tender/core';
 import {
   type CircuitArtifactKind,
   circuitArtifact,
@@ -136,6 +136,25 @@ function fieldError(field: string, message: string): TenderError {
   });
 }
 
+/**
+ * An error from reading the multipart body itself (no boundary, a malformed
+ * part header, a body cut short) is the client's: 400. Limit errors keep their
+ * 4xx status; anything else stays as it is.
+ */
+function malformedMultipart(error: unknown): unknown {
+  if (isTenderError(error)) return error;
+  const status = (error as { statusCode?: number }).statusCode;
+  if (status !== undefined && status >= 400 && status < 500) return error;
+  return new TenderError(
+    'TENDER_VALIDATION_FAILED',
+    `body: malformed multipart body (${(error as Error).message})`,
+    {
+      details: { field: 'body' },
+      cause: error,
+    },
+  );
+}
+
 async function receiveUpload(
   request: FastifyRequest,
   ctx: ApiContext,
@@ -148,7 +167,16 @@ async function receiveUpload(
     const files: Partial<Record<FileKind, string>> = {};
     const fields: Record<string, string> = {};
     let failure: TenderError | undefined;
-    for await (const part of request.parts()) {
+    const parts = request.parts();
+    for (;;) {
+      let next: Awaited<ReturnType<typeof parts.next>>;
+      try {
+        next = await parts.next();
+      } catch (error) {
+        throw malformedMultipart(error);
+      }
+      if (next.done) break;
+      const part = next.value;
       if (part.type === 'file') {
         const kind = part.fieldname;
         if (!isFileKind(kind) || files[kind] !== undefined || failure !== undefined) {
@@ -170,6 +198,7 @@ async function receiveUpload(
       }
     }
     if (failure !== undefined) throw failure;
+    assertCleanText(fields, 'body');
     if (files.vkey === undefined && fields.vkey !== undefined) {
       files.vkey = path.join(tmp, 'vkey');
       await writeFile(files.vkey, fields.vkey);
@@ -189,6 +218,7 @@ async function receiveUpload(
       if (typeof modelCard !== 'object' || modelCard === null || Array.isArray(modelCard)) {
         throw fieldError('modelCard', 'must be a JSON object');
       }
+      assertCleanText(modelCard, 'body.modelCard');
     }
     const result = await registerCircuitArtifacts(ctx.market, ctx.operator, ctx.artifactsDir, {
       name,

@@ -85,7 +85,7 @@ describe('text input', () => {
     const res = await upload('--x\r\n\r\n', { 'content-type': 'multipart/form-data' });
     expect(res.status).toBe(400);
     expect(res.headers.get('content-type')).toContain('application/problem+json');
-    expect((await res.json()).code).toBe('TENDER_VALIDATION_FAILED');
+    expect(((await res.json()) as { code: string }).code).toBe('TENDER_VALIDATION_FAILED');
   });
 
   it('refuses a NUL byte in a circuit name and in a model card string, storing nothing', async () => {
