@@ -1,6 +1,7 @@
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { ApiContext } from './context.ts';
+import { registerClientAddress } from './plugins/clientAddress.ts';
 import { problemJsonServerOptions, registerProblemJson } from './plugins/problemJson.ts';
 import { registerTextInputRule } from './plugins/textInput.ts';
 import { type HealthCheck, registerHealthRoutes } from './routes/health.ts';
@@ -17,6 +18,8 @@ export interface ApiDeps {
 /** Options of {@link buildApp}. */
 export interface BuildAppOptions {
   logger?: FastifyServerOptions['logger'];
+  /** fastify's `trustProxy` (TRUST_PROXY, parsed by parseTrustProxy); default off: the socket address is the client. */
+  trustProxy?: FastifyServerOptions['trustProxy'];
 }
 
 /**
@@ -28,8 +31,10 @@ export async function buildApp(deps: ApiDeps, options: BuildAppOptions = {}): Pr
   const app = Fastify({
     ...problemJsonServerOptions,
     logger: options.logger ?? false,
+    trustProxy: options.trustProxy ?? false,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
   });
+  registerClientAddress(app, options.trustProxy ?? false);
   registerProblemJson(app);
   registerTextInputRule(app);
   await app.register(swagger, {

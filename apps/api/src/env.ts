@@ -15,6 +15,11 @@ export const apiEnvSchema = infraEnv.extend({
   TENDER_SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   /** Bearer token of the operator API, dashboard data and /metrics. Unset: loopback clients only. */
   TENDER_OPERATOR_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /**
+   * Proxies whose forwarding headers name the client (fastify `trustProxy`): unset/`false` = none (default),
+   * `true` = any, or comma-separated addresses/CIDRs (`127.0.0.1,10.0.0.0/8`).
+   */
+  TRUST_PROXY: z.string().optional(),
   /** Development mode: anvil's well-known keys become the defaults. Never on a real network. */
   TENDER_DEV: flag(false),
 });

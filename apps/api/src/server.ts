@@ -4,6 +4,7 @@ import { infraFromEnv, runMain } from '@tender/infra';
 import { buildApp } from './app.ts';
 import { apiContextFromInfra } from './contextFromInfra.ts';
 import { loadApiEnv } from './env.ts';
+import { parseTrustProxy } from './plugins/clientAddress.ts';
 
 // The api as its own process: `npm run start -w apps/api`.
 runMain('api', async () => {
@@ -24,7 +25,10 @@ runMain('api', async () => {
     publicUrl: env.TENDER_PUBLIC_URL ?? `http://localhost:${env.PORT}`,
     operatorToken: env.TENDER_OPERATOR_TOKEN,
   });
-  const app = await buildApp({ checks: infra.checks, context }, { logger: { level: env.LOG_LEVEL } });
+  const app = await buildApp(
+    { checks: infra.checks, context },
+    { logger: { level: env.LOG_LEVEL }, trustProxy: parseTrustProxy(env.TRUST_PROXY) },
+  );
   await app.listen({ port: env.PORT, host: env.HOST });
   return {
     async close() {

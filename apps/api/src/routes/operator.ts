@@ -4,6 +4,7 @@ import { jobStatuses, TenderError } from '@tender/core';
 import { channels, type OperatorEvent, operatorOverview, subscribeEvents } from '@tender/market';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiContext } from '../context.ts';
+import { clientAddress } from '../plugins/clientAddress.ts';
 
 /**
  * Operator API: `GET /v1/operator/overview` (everything the dashboard shows,
@@ -164,16 +165,16 @@ function presentedToken(request: FastifyRequest): string | undefined {
  * A preHandler that guards operator routes. With `ctx.operatorToken` set, the
  * request must carry it (`Authorization: Bearer`, or `?access_token=`), else
  * 401 TENDER_UNAUTHORIZED; tokens are compared in constant time. Without a
- * token, only loopback clients that came through no proxy (no
- * `X-Forwarded-For`) get in, else 403 TENDER_FORBIDDEN: an api exposed to a
+ * token, only loopback clients get in ({@link clientAddress}: `request.ip`
+ * through the configured `trustProxy`; a proxy header with no trusted proxy
+ * means an unknown client), else 403 TENDER_FORBIDDEN: an api exposed to a
  * network never serves operator data without a token.
  */
 export function operatorAuth(ctx: Pick<ApiContext, 'operatorToken'>) {
   const expected = ctx.operatorToken ? digest(ctx.operatorToken) : undefined;
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     if (expected === undefined) {
-      if (isLoopback(request.socket.remoteAddress) && request.headers['x-forwarded-for'] === undefined)
-        return;
+      if (isLoopback(clientAddress(request))) return;
       throw new TenderError(
         'TENDER_FORBIDDEN',
         'the operator API answers loopback clients only while TENDER_OPERATOR_TOKEN is unset',
