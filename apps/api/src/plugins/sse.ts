@@ -9,7 +9,7 @@ import type { Redis } from 'ioredis';
  * - Headers first: the 200 `text/event-stream` head is written before any
  *   await, so a client never gets another content type once a stream opened
  *   (checks that may refuse — auth, 404 — run before {@link openEventStream}).
- * - Subscribe, then write the replay, then the live events that arrived in
+ * - Subscribe, then write `: connected` and the replay, then the live events that arrived in
  *   between (so nothing falls in the gap), then live events as they come.
  * - A `: ping` comment every `pingMs`; every subscription, timer and handle is
  *   released when the client goes, the stream ends, or the app closes.
@@ -177,7 +177,7 @@ export async function openEventStream<T>(
     connection: 'keep-alive',
     'x-accel-buffering': 'no',
   });
-  raw.write(`${options.retryMs === undefined ? '' : `retry: ${options.retryMs}\n`}: connected\n\n`);
+  raw.flushHeaders();
 
   const write = (event: T) => {
     if (ended) return;
@@ -192,6 +192,8 @@ export async function openEventStream<T>(
     );
     if (ended) return remove();
     unlisten = remove;
+    // `: connected` says the subscription is live: anything published from now on arrives
+    raw.write(`${options.retryMs === undefined ? '' : `retry: ${options.retryMs}\n`}: connected\n\n`);
     const replay = await options.replay?.();
     if (ended) return;
     for (const event of replay?.events ?? []) write(event);
