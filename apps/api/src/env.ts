@@ -20,6 +20,16 @@ export const apiEnvSchema = infraEnv.extend({
    * `true` = any, or comma-separated addresses/CIDRs (`127.0.0.1,10.0.0.0/8`).
    */
   TRUST_PROXY: z.string().optional(),
+  /** Webhook targets allowed although non-public (loopback, private, link-local…): comma-separated host names, addresses, CIDRs. Default: none. */
+  TENDER_WEBHOOK_ALLOW: z
+    .string()
+    .default('')
+    .transform((s) =>
+      s
+        .split(',')
+        .map((e) => e.trim())
+        .filter(Boolean),
+    ),
   /** Development mode: anvil's well-known keys become the defaults. Never on a real network. */
   TENDER_DEV: flag(false),
 });

@@ -24,6 +24,7 @@ runMain('api', async () => {
     sessionSecret: env.TENDER_SESSION_SECRET,
     publicUrl: env.TENDER_PUBLIC_URL ?? `http://localhost:${env.PORT}`,
     operatorToken: env.TENDER_OPERATOR_TOKEN,
+    config: { webhookAllow: env.TENDER_WEBHOOK_ALLOW },
   });
   const app = await buildApp(
     { checks: infra.checks, context },

@@ -115,3 +115,12 @@ export {
   type WebhookOutcome,
   webhookSignature,
 } from './webhooks.ts';
+export {
+  checkWebhookUrl,
+  isNonPublicAddress,
+  type PostWebhookOptions,
+  postWebhook,
+  type ResolveAll,
+  type WebhookAllowList,
+  webhookAllowList,
+} from './webhookTarget.ts';

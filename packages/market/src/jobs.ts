@@ -13,6 +13,7 @@ import { loadCircuit } from './circuits.ts';
 import { expectedPublicSignals } from './jobsInput.ts';
 import { loadJobView, toJobView } from './jobsView.ts';
 import type { MarketDeps } from './marketDeps.ts';
+import { checkWebhookUrl } from './webhookTarget.ts';
 
 /** A job submission as the api receives it (already schema-checked for types). */
 export interface SubmitJobInput {
@@ -123,6 +124,7 @@ export async function submitJob(
 ): Promise<{ job: JobView; created: boolean }> {
   const now = deps.now();
   const deadline = checkFields(input);
+  if (input.webhookUrl !== undefined) await checkWebhookUrl(input.webhookUrl, deps.config.webhookAllow ?? []);
   const requester = await deps.prisma.requester.findUnique({ where: { id: input.requesterId } });
   if (requester === null) {
     throw new TenderError('TENDER_UNAUTHORIZED', 'unknown requester', {

@@ -12,6 +12,11 @@ export interface MarketConfig {
   batchSize: number;
   /** ...or when the oldest proven job has waited this long (ms). */
   batchMaxAgeMs: number;
+  /**
+   * Webhook targets allowed although non-public (TENDER_WEBHOOK_ALLOW: host names, addresses, CIDRs);
+   * every other webhook URL must resolve to public addresses only (see webhookTarget.ts).
+   */
+  webhookAllow?: readonly string[];
 }
 
 /** The local defaults of {@link MarketConfig}. */
