@@ -80,6 +80,39 @@ async function expectTextRefused(res: Response, field: string) {
   expect(await res.json()).toMatchObject({ code: 'TENDER_TEXT_INVALID', details: { field } });
 }
 
+async function signedJob(webhookUrl: string) {
+  const input = { pixels: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16], salt: '7' };
+  const nonce = await reserveNonce(h.deps, (await h.deps.prisma.requester.findFirstOrThrow()).id);
+  const deadline = Math.floor(Date.now() / 1000) + 600;
+  const maxFee = 10n ** 15n;
+  const requestSignature = await signJobRequest(
+    account,
+    marketDomain(h.deployment.chainId, h.deployment.addresses.market),
+    {
+      requester: account.address,
+      circuitId,
+      inputHash: inputHashOf(input),
+      maxFee,
+      deadline: BigInt(deadline),
+      nonce,
+    },
+  );
+  return app.inject({
+    method: 'POST',
+    url: '/v1/jobs',
+    headers: { authorization: `Bearer ${apiKey}` },
+    payload: {
+      circuitId,
+      input,
+      maxFee: maxFee.toString(),
+      deadline,
+      nonce: nonce.toString(),
+      requestSignature,
+      webhookUrl,
+    },
+  });
+}
+
 describe('text input', () => {
   it('refuses multipart/form-data without a boundary with 400 problem+json', async () => {
     const res = await upload('--x\r\n\r\n', { 'content-type': 'multipart/form-data' });
@@ -131,6 +164,23 @@ describe('text input', () => {
     });
     expect(res.statusCode).toBe(400);
     expect(res.json()).toMatchObject({ code: 'TENDER_TEXT_INVALID', details: { field: 'body.webhookUrl' } });
+    expect(await h.deps.prisma.job.count()).toBe(0);
+  });
+
+  it('refuses webhook URLs aimed at the inside: loopback, Redis, cloud metadata, IPv6 loopback (SSRF)', async () => {
+    for (const url of [
+      `${baseUrl}/internal-admin`,
+      'http://127.0.0.1:6379/',
+      'http://169.254.169.254/latest/meta-data/',
+      'http://[::1]:5432/',
+    ]) {
+      const res = await signedJob(url);
+      expect(res.statusCode, url).toBe(400);
+      expect(res.json()).toMatchObject({
+        code: 'TENDER_WEBHOOK_URL_FORBIDDEN',
+        details: { field: 'webhookUrl' },
+      });
+    }
     expect(await h.deps.prisma.job.count()).toBe(0);
   });
 
