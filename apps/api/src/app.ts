@@ -2,6 +2,7 @@ import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { ApiContext } from './context.ts';
 import { registerClientAddress } from './plugins/clientAddress.ts';
+import { type ApiLimits, registerLimits } from './plugins/limits.ts';
 import { problemJsonServerOptions, registerProblemJson } from './plugins/problemJson.ts';
 import { registerTextInputRule } from './plugins/textInput.ts';
 import { type HealthCheck, registerHealthRoutes } from './routes/health.ts';
@@ -20,6 +21,8 @@ export interface BuildAppOptions {
   logger?: FastifyServerOptions['logger'];
   /** fastify's `trustProxy` (TRUST_PROXY, parsed by parseTrustProxy); default off: the socket address is the client. */
   trustProxy?: FastifyServerOptions['trustProxy'];
+  /** Security headers always; rate limit and overload answers when configured (see {@link ApiLimits}). */
+  limits?: ApiLimits;
 }
 
 /**
@@ -37,6 +40,7 @@ export async function buildApp(deps: ApiDeps, options: BuildAppOptions = {}): Pr
   registerClientAddress(app, options.trustProxy ?? false);
   registerProblemJson(app);
   registerTextInputRule(app);
+  await registerLimits(app, options.limits);
   await app.register(swagger, {
     openapi: {
       info: { title: 'Tender API', version: '0.1.0', description: 'A prover marketplace for zkML.' },

@@ -30,6 +30,12 @@ export const apiEnvSchema = infraEnv.extend({
         .map((e) => e.trim())
         .filter(Boolean),
     ),
+  /** Requests per RATE_LIMIT_WINDOW_MS and client (API key, prover, or address), counted in Redis; 0 = no limit. */
+  RATE_LIMIT_MAX: z.coerce.number().int().min(0).default(600),
+  /** Rate-limit window, ms. */
+  RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(1).default(60_000),
+  /** Answer 503 while the event loop lags more than this, ms; 0 = never. */
+  MAX_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(0).default(1_000),
   /** Development mode: anvil's well-known keys become the defaults. Never on a real network. */
   TENDER_DEV: flag(false),
 });

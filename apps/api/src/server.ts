@@ -28,7 +28,24 @@ runMain('api', async () => {
   });
   const app = await buildApp(
     { checks: infra.checks, context },
-    { logger: { level: env.LOG_LEVEL }, trustProxy: parseTrustProxy(env.TRUST_PROXY) },
+    {
+      logger: { level: env.LOG_LEVEL },
+      trustProxy: parseTrustProxy(env.TRUST_PROXY),
+      limits: {
+        maxEventLoopDelayMs: env.MAX_EVENT_LOOP_DELAY_MS,
+        ...(env.RATE_LIMIT_MAX > 0
+          ? {
+              rateLimit: {
+                redis: infra.redis,
+                prefix: infra.redisPrefix,
+                max: env.RATE_LIMIT_MAX,
+                windowMs: env.RATE_LIMIT_WINDOW_MS,
+                sessionSecret: context.sessionSecret,
+              },
+            }
+          : {}),
+      },
+    },
   );
   await app.listen({ port: env.PORT, host: env.HOST });
   return {

@@ -95,8 +95,15 @@ export function problemOf(
   return problem;
 }
 
+const serializeProblem = (problem: unknown) => JSON.stringify(problem);
+
+/** Sends a problem as is: its own serializer, so no route's response schema for that status can mangle it. */
 function send(reply: FastifyReply, problem: Problem) {
-  return reply.code(problem.status).type('application/problem+json').send(problem);
+  return reply
+    .code(problem.status)
+    .type('application/problem+json')
+    .serializer(serializeProblem)
+    .send(problem);
 }
 
 function fieldOf(error: FastifyError): string {
