@@ -131,6 +131,12 @@ export {
   type Settlement,
 } from './pricing.ts';
 export {
+  boundedCapacity,
+  type CapacityClaim,
+  type CapacityPolicy,
+  defaultCapacityPolicy,
+} from './proverCapacity.ts';
+export {
   clampReliability,
   defaultReliabilityPolicy,
   type ReliabilityPolicy,

@@ -1,4 +1,4 @@
-import { TenderError } from '@tender/core';
+import { boundedCapacity, TenderError } from '@tender/core';
 import {
   channels,
   type ProverEvent,
@@ -166,11 +166,17 @@ export function proverRoutes(app: FastifyInstance, ctx: ApiContext): void {
 
   app.post<{ Body: RegisterBody }>('/v1/provers', { schema: registerSchema, preHandler }, async (request) => {
     const body = request.body;
+    const address = proverAddressOf(request);
+    // declared capacity, bounded by the ceilings and by the prover's record (core's boundedCapacity)
+    const acceptedProofs = await ctx.market.prisma.assignment.count({
+      where: { status: 'accepted', prover: { address: address.toLowerCase() } },
+    });
+    const capacity = boundedCapacity({ slots: body.maxConcurrency, memoryMb: body.memoryMb, acceptedProofs });
     return registerProver(ctx.market, {
-      address: proverAddressOf(request),
+      address,
       kind: body.kind,
-      maxConcurrency: body.maxConcurrency,
-      memoryMb: body.memoryMb,
+      maxConcurrency: capacity.slots,
+      memoryMb: capacity.memoryMb,
       maxConstraints: body.maxConstraints,
       cachedCircuitIds: body.cachedCircuitIds ?? [],
       priceFloorWei: BigInt(body.priceFloorWei ?? '0'),
