@@ -157,6 +157,13 @@ export function sendProblem(error: FastifyError | Error, request: FastifyRequest
   }
   const status = fastifyError.statusCode ?? 500;
   if (status >= 400 && status < 500) {
+    // headers a library attached to its error (Content-Range on a 416 from @fastify/static)
+    const headers = (error as { headers?: unknown }).headers;
+    if (headers && typeof headers === 'object') {
+      for (const [name, value] of Object.entries(headers)) {
+        if (!/^content-(type|length)$/i.test(name) && typeof value === 'string') reply.header(name, value);
+      }
+    }
     const code = codeOfStatus[status] ?? 'TENDER_VALIDATION_FAILED';
     const details = fastifyError.code ? { fastifyCode: fastifyError.code } : undefined;
     return send(reply, problemOf(code, status, error.message, url, request.id, details));

@@ -1,9 +1,10 @@
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import multipart from '@fastify/multipart';
+import fastifyStatic from '@fastify/static';
 import { assertCleanText, isTenderError, TenderError } from '@tender/core';
 import {
   type CircuitArtifactKind,
@@ -236,23 +237,6 @@ async function receiveUpload(
   }
 }
 
-/** Parses a single `bytes=` range against `size`; undefined to ignore it, null when unsatisfiable. */
-function parseRange(header: string, size: number): { start: number; end: number } | undefined | null {
-  const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
-  if (m === null) return undefined; // multi-range or another unit: serve the whole file
-  const [, from, to] = m as unknown as [string, string, string];
-  if (from === '' && to === '') return undefined;
-  if (from === '') {
-    const suffix = Number(to);
-    if (suffix === 0) return null;
-    return { start: Math.max(0, size - suffix), end: size - 1 };
-  }
-  const start = Number(from);
-  const end = to === '' ? size - 1 : Math.min(Number(to), size - 1);
-  if (start >= size || end < start) return null;
-  return { start, end };
-}
-
 function etagMatches(header: string | undefined, etag: string): boolean {
   if (header === undefined) return false;
   return header
@@ -278,6 +262,7 @@ export function circuitRoutesWith(
   return async (app: FastifyInstance, ctx: ApiContext) => {
     const auth = requesterAuth(app, ctx);
     await app.register(async (scope) => {
+      await scope.register(fastifyStatic, { root: ctx.artifactsDir, serve: false });
       await scope.register(multipart, {
         throwFileSizeLimit: false,
         limits: {
@@ -399,28 +384,13 @@ export function circuitRoutesWith(
             .header('cache-control', 'public, max-age=31536000, immutable');
           if (etagMatches(request.headers['if-none-match'], etag)) return reply.code(304).send();
           reply.type(contentTypes[kind]);
-          const rangeHeader = request.headers.range;
-          const ifRange = request.headers['if-range'];
-          const range =
-            rangeHeader === undefined || (ifRange !== undefined && ifRange !== etag)
-              ? undefined
-              : parseRange(rangeHeader, artifact.size);
-          if (range === null) {
-            reply.header('content-range', `bytes */${artifact.size}`);
-            throw new TenderError('TENDER_RANGE_NOT_SATISFIABLE', 'range is outside the file', {
-              details: { size: artifact.size, range: rangeHeader },
-            });
-          }
-          if (range === undefined) {
-            reply.header('content-length', artifact.size);
-            return reply.code(200).send(createReadStream(artifact.path));
-          }
-          reply
-            .header('content-range', `bytes ${range.start}-${range.end}/${artifact.size}`)
-            .header('content-length', range.end - range.start + 1);
-          return reply
-            .code(206)
-            .send(createReadStream(artifact.path, { start: range.start, end: range.end }));
+          // Range, If-Range and 416 by @fastify/static (send); the ETag is the content's sha256, set above
+          return reply.sendFile(path.basename(artifact.path), path.dirname(artifact.path), {
+            etag: false,
+            lastModified: false,
+            cacheControl: false,
+            acceptRanges: true,
+          });
         },
       );
     });
