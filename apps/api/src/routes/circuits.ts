@@ -27,6 +27,8 @@ export interface CircuitUploadLimits {
   sym: number;
   /** The `modelCard` (and a `vkey` sent as a text field) JSON text. */
   field: number;
+  /** Total bytes of the wasm, zkey and vkey stored for one requester, all circuits together. */
+  perRequesterBytes: number;
 }
 
 /** Default upload limits: room for large zkML circuits, nothing unbounded. */
@@ -37,6 +39,7 @@ export const defaultCircuitUploadLimits: CircuitUploadLimits = {
   r1cs: 2 ** 30,
   sym: 256 * 2 ** 20,
   field: 2 ** 20,
+  perRequesterBytes: 8 * 2 ** 30,
 };
 
 const FILE_KINDS = ['wasm', 'zkey', 'vkey', 'r1cs', 'sym'] as const;
@@ -109,19 +112,19 @@ const contentTypes: Record<CircuitArtifactKind, string> = {
 };
 
 /** Counts bytes through; past `limit` it stops passing them on (the rest is drained) and flags it. */
-function byteLimit(limit: number): Transform & { exceeded: boolean } {
-  let seen = 0;
+function byteLimit(limit: number): Transform & { exceeded: boolean; seen: number } {
   const t = new Transform({
     transform(chunk: Buffer, _enc, done) {
-      seen += chunk.length;
-      if (seen > limit) {
-        (t as Transform & { exceeded: boolean }).exceeded = true;
+      t.seen += chunk.length;
+      if (t.seen > limit) {
+        t.exceeded = true;
         return done();
       }
       done(null, chunk);
     },
-  }) as Transform & { exceeded: boolean };
+  }) as Transform & { exceeded: boolean; seen: number };
   t.exceeded = false;
+  t.seen = 0;
   return t;
 }
 
@@ -162,6 +165,25 @@ async function receiveUpload(
   limits: CircuitUploadLimits,
   reply: FastifyReply,
 ) {
+  const requesterId = requesterOf(request).requesterId;
+  const stored = await ctx.market.prisma.circuit.aggregate({
+    where: { requesterId },
+    _sum: { wasmSize: true, zkeySize: true, vkeySize: true },
+  });
+  const used =
+    Number(stored._sum.wasmSize ?? 0n) +
+    Number(stored._sum.zkeySize ?? 0n) +
+    Number(stored._sum.vkeySize ?? 0n);
+  let budget = limits.perRequesterBytes - used;
+  const quotaExceeded = () =>
+    new TenderError(
+      'TENDER_UPLOAD_QUOTA_EXCEEDED',
+      `this upload would exceed the requester's ${limits.perRequesterBytes} stored bytes`,
+      {
+        details: { quota: limits.perRequesterBytes, used },
+      },
+    );
+  if (budget <= 0) throw quotaExceeded();
   await mkdir(ctx.artifactsDir, { recursive: true });
   const tmp = await mkdtemp(path.join(ctx.artifactsDir, '.upload-'));
   try {
@@ -186,12 +208,15 @@ async function receiveUpload(
           continue;
         }
         const dest = path.join(tmp, kind);
-        const limit = byteLimit(limits[kind]);
+        const counted = kind === 'wasm' || kind === 'zkey' || kind === 'vkey';
+        const cap = counted ? Math.min(limits[kind], budget) : limits[kind];
+        const limit = byteLimit(cap);
         await pipeline(part.file, limit, createWriteStream(dest));
         if (limit.exceeded || part.file.truncated) {
-          failure = tooLarge(kind, limits[kind]);
+          failure = cap < limits[kind] ? quotaExceeded() : tooLarge(kind, limits[kind]);
           continue;
         }
+        if (counted) budget -= limit.seen;
         files[kind] = dest;
       } else {
         if (part.valueTruncated) failure ??= tooLarge(part.fieldname, limits.field);
@@ -228,7 +253,7 @@ async function receiveUpload(
       vkeyPath: files.vkey as string,
       r1csPath: files.r1cs as string,
       symPath: files.sym as string,
-      requesterId: requesterOf(request).requesterId,
+      requesterId,
       ...(modelCard === undefined ? {} : { modelCard }),
     });
     return reply.code(result.created ? 201 : 200).send(result.circuit);
