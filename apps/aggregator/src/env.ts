@@ -13,6 +13,16 @@ export const aggregatorEnvSchema = infraEnv.extend({
   OPERATOR_PRIVATE_KEY: privateKey.optional(),
   /** HMAC key of the `X-Tender-Signature` webhook header (≥ 16 chars). Required unless TENDER_DEV=1. */
   TENDER_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** Webhook targets allowed although non-public (loopback, private, link-local…): comma-separated host names, addresses, CIDRs. Default: none. */
+  TENDER_WEBHOOK_ALLOW: z
+    .string()
+    .default('')
+    .transform((s) =>
+      s
+        .split(',')
+        .map((e) => e.trim())
+        .filter(Boolean),
+    ),
   /** Most proofs in one settlement transaction. */
   BATCH_SIZE: positiveInt(32),
   /** Settle a partial batch once its oldest proof has waited this long, ms. */

@@ -29,7 +29,12 @@ runMain('aggregator', async () => {
     events: redisMarketEvents(infra.redis, prefix),
     publicClient: infra.publicClient,
     deployment: infra.deployment,
-    config: { ...defaultMarketConfig, batchSize: env.BATCH_SIZE, batchMaxAgeMs: env.BATCH_MAX_AGE_MS },
+    config: {
+      ...defaultMarketConfig,
+      batchSize: env.BATCH_SIZE,
+      batchMaxAgeMs: env.BATCH_MAX_AGE_MS,
+      webhookAllow: env.TENDER_WEBHOOK_ALLOW,
+    },
     now: Date.now,
   };
   const operator = createWalletClient({

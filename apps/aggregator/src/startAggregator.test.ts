@@ -47,7 +47,7 @@ describe('aggregator', () => {
     const bad = await kit.insertProvenJob({ requester: 0, prover: 2, n: 3, corrupt: true });
     const connections: ReturnType<typeof createRedisConnection>[] = [];
     aggregator = await startAggregator({
-      market: kit.h.deps,
+      market: { ...kit.h.deps, config: { ...kit.h.deps.config, webhookAllow: ['127.0.0.1'] } },
       connection: () => {
         const c = createRedisConnection('redis://127.0.0.1:6379');
         connections.push(c);

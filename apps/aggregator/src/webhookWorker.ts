@@ -37,6 +37,7 @@ export async function startWebhookWorker(opts: {
           secret: opts.secret,
           timeoutMs: opts.timeoutMs,
           finalAttempt,
+          allow: opts.market.config.webhookAllow ?? [],
         });
         if (outcome === 'gone') throw new UnrecoverableError(`webhook delivery ${deliveryId} does not exist`);
         return outcome;

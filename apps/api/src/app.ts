@@ -2,7 +2,10 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { ApiContext } from './context.ts';
-import { registerProblemJson } from './plugins/problemJson.ts';
+import { registerClientAddress } from './plugins/clientAddress.ts';
+import { type ApiLimits, registerLimits } from './plugins/limits.ts';
+import { problemJsonServerOptions, registerProblemJson } from './plugins/problemJson.ts';
+import { registerTextInputRule } from './plugins/textInput.ts';
 import { type HealthCheck, registerHealthRoutes } from './routes/health.ts';
 import { routeModules } from './routes/index.ts';
 
@@ -17,6 +20,10 @@ export interface ApiDeps {
 /** Options of {@link buildApp}. */
 export interface BuildAppOptions {
   logger?: FastifyServerOptions['logger'];
+  /** fastify's `trustProxy` (TRUST_PROXY, parsed by parseTrustProxy); default off: the socket address is the client. */
+  trustProxy?: FastifyServerOptions['trustProxy'];
+  /** Security headers always; rate limit and overload answers when configured (see {@link ApiLimits}). */
+  limits?: ApiLimits;
 }
 
 /**
@@ -26,10 +33,15 @@ export interface BuildAppOptions {
  */
 export async function buildApp(deps: ApiDeps, options: BuildAppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
+    ...problemJsonServerOptions,
     logger: options.logger ?? false,
+    trustProxy: options.trustProxy ?? false,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
   });
+  registerClientAddress(app, options.trustProxy ?? false);
   registerProblemJson(app);
+  registerTextInputRule(app);
+  await registerLimits(app, options.limits);
   await app.register(swagger, {
     openapi: {
       info: { title: 'Tender API', version: '0.1.0', description: 'A prover marketplace for zkML.' },

@@ -19,6 +19,27 @@ export const apiEnvSchema = infraEnv.extend({
   TENDER_PTAU_FILE: z.string().min(1).optional(),
   /** sha256 of TENDER_PTAU_FILE (64 hex); the file is refused when it does not match. Required with TENDER_PTAU_FILE. */
   TENDER_PTAU_SHA256: sha256Hex.optional(),
+  /**
+   * Proxies whose forwarding headers name the client (fastify `trustProxy`): unset/`false` = none (default),
+   * `true` = any, or comma-separated addresses/CIDRs (`127.0.0.1,10.0.0.0/8`).
+   */
+  TRUST_PROXY: z.string().optional(),
+  /** Webhook targets allowed although non-public (loopback, private, link-local…): comma-separated host names, addresses, CIDRs. Default: none. */
+  TENDER_WEBHOOK_ALLOW: z
+    .string()
+    .default('')
+    .transform((s) =>
+      s
+        .split(',')
+        .map((e) => e.trim())
+        .filter(Boolean),
+    ),
+  /** Requests per RATE_LIMIT_WINDOW_MS and client (API key, prover, or address), counted in Redis; 0 = no limit. */
+  RATE_LIMIT_MAX: z.coerce.number().int().min(0).default(600),
+  /** Rate-limit window, ms. */
+  RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(1).default(60_000),
+  /** Answer 503 while the event loop lags more than this, ms; 0 = never. */
+  MAX_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(0).default(1_000),
   /** Development mode: anvil's well-known keys become the defaults. Never on a real network. */
   TENDER_DEV: flag(false),
   /** New circuits one requester may have registered on-chain (the registrar pays the gas) per 24 h. */

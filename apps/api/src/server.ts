@@ -4,6 +4,7 @@ import { infraFromEnv, runMain } from '@tender/infra';
 import { buildApp } from './app.ts';
 import { apiContextFromInfra } from './contextFromInfra.ts';
 import { loadApiEnv } from './env.ts';
+import { parseTrustProxy } from './plugins/clientAddress.ts';
 
 // The api as its own process: `npm run start -w apps/api`.
 runMain('api', async () => {
@@ -25,9 +26,33 @@ runMain('api', async () => {
     operatorToken: env.TENDER_OPERATOR_TOKEN,
     ptau: ceremonyPtau(env.TENDER_PTAU_FILE, env.TENDER_PTAU_SHA256),
     // Jobs the requester's escrow cannot back are refused (402) rather than proven unpaid.
-    config: { circuitRegistrationsPerDay: env.CIRCUIT_REGISTRATIONS_PER_DAY, escrowAdmission: true },
+    config: {
+      circuitRegistrationsPerDay: env.CIRCUIT_REGISTRATIONS_PER_DAY,
+      escrowAdmission: true,
+      webhookAllow: env.TENDER_WEBHOOK_ALLOW,
+    },
   });
-  const app = await buildApp({ checks: infra.checks, context }, { logger: { level: env.LOG_LEVEL } });
+  const app = await buildApp(
+    { checks: infra.checks, context },
+    {
+      logger: { level: env.LOG_LEVEL },
+      trustProxy: parseTrustProxy(env.TRUST_PROXY),
+      limits: {
+        maxEventLoopDelayMs: env.MAX_EVENT_LOOP_DELAY_MS,
+        ...(env.RATE_LIMIT_MAX > 0
+          ? {
+              rateLimit: {
+                redis: infra.redis,
+                prefix: infra.redisPrefix,
+                max: env.RATE_LIMIT_MAX,
+                windowMs: env.RATE_LIMIT_WINDOW_MS,
+                sessionSecret: context.sessionSecret,
+              },
+            }
+          : {}),
+      },
+    },
+  );
   await app.listen({ port: env.PORT, host: env.HOST });
   return {
     async close() {

@@ -41,6 +41,16 @@ export const stackEnvSchema = infraEnv.extend({
   BATCH_SIZE: positiveInt(32),
   /** Bearer token of the operator API, dashboard data and /metrics. Unset: loopback clients only. */
   TENDER_OPERATOR_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** Webhook targets allowed although non-public (loopback, private, link-local…): comma-separated host names, addresses, CIDRs. Default: none. */
+  TENDER_WEBHOOK_ALLOW: z
+    .string()
+    .default('')
+    .transform((s) =>
+      s
+        .split(',')
+        .map((e) => e.trim())
+        .filter(Boolean),
+    ),
   /** HMAC secret of webhook signatures. Default: a development secret. */
   TENDER_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
 });

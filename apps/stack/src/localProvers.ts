@@ -47,6 +47,8 @@ export function startLocalProvers(opts: {
         LOG_LEVEL: opts.logLevel,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
+      // own process group: Ctrl-C reaches the stack only, which stops provers (SIGTERM, grace) before the chain
+      detached: true,
     });
     for (const stream of [child.stdout, child.stderr]) {
       if (stream) createInterface({ input: stream }).on('line', (line) => opts.log(`[${name}] ${line}`));

@@ -119,7 +119,11 @@ async function main(): Promise<void> {
     publicUrl: apiUrl,
     operatorToken: env.TENDER_OPERATOR_TOKEN,
     ptau,
-    config: { batchSize: env.BATCH_SIZE, batchMaxAgeMs: env.BATCH_MAX_AGE_MS },
+    config: {
+      batchSize: env.BATCH_SIZE,
+      batchMaxAgeMs: env.BATCH_MAX_AGE_MS,
+      webhookAllow: env.TENDER_WEBHOOK_ALLOW,
+    },
   });
   supervisor.add('queues', api, (a) => a.close());
   const { market } = api.context;

@@ -101,6 +101,9 @@ export async function startAnvil(opts: StartAnvilOptions = {}): Promise<AnvilIns
     ['-c', SUPERVISOR, 'tender-anvil', String(process.pid), anvilBinaryPath(), ...args],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
+      // its own process group: a terminal's Ctrl-C reaches the host, which stops anvil last
+      // (the supervisor shell still ends it if the host dies)
+      detached: true,
     },
   );
   running.add(child);

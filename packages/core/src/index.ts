@@ -151,6 +151,12 @@ export {
   type Settlement,
 } from './pricing.ts';
 export {
+  boundedCapacity,
+  type CapacityClaim,
+  type CapacityPolicy,
+  defaultCapacityPolicy,
+} from './proverCapacity.ts';
+export {
   clampReliability,
   defaultReliabilityPolicy,
   type ReliabilityPolicy,
@@ -165,4 +171,5 @@ export {
   transitionSlash,
 } from './slashLifecycle.ts';
 export { isTenderError, TenderError } from './TenderError.ts';
+export { assertCleanText, type ControlCharacterHit, findControlCharacter } from './textInput.ts';
 export { applyBps, BPS_DENOMINATOR, ceilDiv, maxWei, minWei } from './wei.ts';

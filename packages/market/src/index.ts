@@ -56,6 +56,15 @@ export { getJobView, jobNotFound, listJobs, loadJobView, toJobSummary, toJobView
 export { announceJob, type JobMove, moveJob } from './jobs/moveJob.ts';
 export { type SubmitJobInput, submitJob } from './jobs/submitJob.ts';
 export { createWebhookDelivery, enqueueWebhook, type NewWebhook } from './jobs/webhookOutbox.ts';
+export {
+  checkWebhookUrl,
+  isNonPublicAddress,
+  type PostWebhookOptions,
+  postWebhook,
+  type ResolveAll,
+  type WebhookAllowList,
+  webhookAllowList,
+} from './jobs/webhookTarget.ts';
 export { type IndexerOptions, type IndexPass, indexChainEvents } from './operator/indexChainEvents.ts';
 export type { MetricFamily, MetricSample } from './operator/operatorMetrics.ts';
 export { type OperatorMetricsDeps, operatorMetrics } from './operator/operatorMetrics.ts';

@@ -156,6 +156,22 @@ describe('POST /v1/circuits', () => {
     expect(logs).toHaveLength(0);
   });
 
+  it('refuses an upload past the requester’s storage quota with 413, storing nothing', async () => {
+    const small = await buildApp({ checks: {} });
+    await circuitRoutesWith({ ...defaultCircuitUploadLimits, perRequesterBytes: 64 * 1024 })(small, ctx);
+    const url = await small.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const before = await h.deps.prisma.circuit.count();
+      const res = await upload(await tinyForm(), apiKey, url);
+      expect(res.status).toBe(413);
+      expect(res.headers.get('content-type')).toContain('application/problem+json');
+      expect(await res.json()).toMatchObject({ code: 'TENDER_UPLOAD_QUOTA_EXCEEDED' });
+      expect(await h.deps.prisma.circuit.count()).toBe(before);
+    } finally {
+      await small.close();
+    }
+  });
+
   it('refuses an artifact over its size limit with 413', async () => {
     const small = await buildApp({ checks: {} });
     await circuitRoutesWith({ ...defaultCircuitUploadLimits, wasm: 1024 })(small, ctx);

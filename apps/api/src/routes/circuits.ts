@@ -1,10 +1,11 @@
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import multipart from '@fastify/multipart';
-import { TenderError } from '@tender/core';
+import fastifyStatic from '@fastify/static';
+import { assertCleanText, isTenderError, TenderError } from '@tender/core';
 import {
   type CircuitArtifactKind,
   circuitArtifact,
@@ -27,6 +28,8 @@ export interface CircuitUploadLimits {
   sym: number;
   /** The `modelCard` (and a `vkey` sent as a text field) JSON text. */
   field: number;
+  /** Total bytes of the wasm, zkey and vkey stored for one requester, all circuits together. */
+  perRequesterBytes: number;
 }
 
 /** Default upload limits: room for large zkML circuits, nothing unbounded. */
@@ -37,6 +40,7 @@ export const defaultCircuitUploadLimits: CircuitUploadLimits = {
   r1cs: 2 ** 30,
   sym: 256 * 2 ** 20,
   field: 2 ** 20,
+  perRequesterBytes: 8 * 2 ** 30,
 };
 
 const FILE_KINDS = ['wasm', 'zkey', 'vkey', 'r1cs', 'sym'] as const;
@@ -145,19 +149,19 @@ const contentTypes: Record<CircuitArtifactKind, string> = {
 };
 
 /** Counts bytes through; past `limit` it stops passing them on (the rest is drained) and flags it. */
-function byteLimit(limit: number): Transform & { exceeded: boolean } {
-  let seen = 0;
+function byteLimit(limit: number): Transform & { exceeded: boolean; seen: number } {
   const t = new Transform({
     transform(chunk: Buffer, _enc, done) {
-      seen += chunk.length;
-      if (seen > limit) {
-        (t as Transform & { exceeded: boolean }).exceeded = true;
+      t.seen += chunk.length;
+      if (t.seen > limit) {
+        t.exceeded = true;
         return done();
       }
       done(null, chunk);
     },
-  }) as Transform & { exceeded: boolean };
+  }) as Transform & { exceeded: boolean; seen: number };
   t.exceeded = false;
+  t.seen = 0;
   return t;
 }
 
@@ -173,19 +177,66 @@ function fieldError(field: string, message: string): TenderError {
   });
 }
 
+/**
+ * An error from reading the multipart body itself (no boundary, a malformed
+ * part header, a body cut short) is the client's: 400. Limit errors keep their
+ * 4xx status; anything else stays as it is.
+ */
+function malformedMultipart(error: unknown): unknown {
+  if (isTenderError(error)) return error;
+  const status = (error as { statusCode?: number }).statusCode;
+  if (status !== undefined && status >= 400 && status < 500) return error;
+  return new TenderError(
+    'TENDER_VALIDATION_FAILED',
+    `body: malformed multipart body (${(error as Error).message})`,
+    {
+      details: { field: 'body' },
+      cause: error,
+    },
+  );
+}
+
 async function receiveUpload(
   request: FastifyRequest,
   ctx: ApiContext,
   limits: CircuitUploadLimits,
   reply: FastifyReply,
 ) {
+  const requesterId = requesterOf(request).requesterId;
+  const stored = await ctx.market.prisma.circuit.aggregate({
+    where: { requesterId },
+    _sum: { wasmSize: true, zkeySize: true, vkeySize: true },
+  });
+  const used =
+    Number(stored._sum.wasmSize ?? 0n) +
+    Number(stored._sum.zkeySize ?? 0n) +
+    Number(stored._sum.vkeySize ?? 0n);
+  let budget = limits.perRequesterBytes - used;
+  const quotaExceeded = () =>
+    new TenderError(
+      'TENDER_UPLOAD_QUOTA_EXCEEDED',
+      `this upload would exceed the requester's ${limits.perRequesterBytes} stored bytes`,
+      {
+        details: { quota: limits.perRequesterBytes, used },
+      },
+    );
+  if (budget <= 0) throw quotaExceeded();
   await mkdir(ctx.artifactsDir, { recursive: true });
   const tmp = await mkdtemp(path.join(ctx.artifactsDir, '.upload-'));
   try {
     const files: Partial<Record<FileKind, string>> = {};
     const fields: Record<string, string> = {};
     let failure: TenderError | undefined;
-    for await (const part of request.parts()) {
+    const parts = request.parts();
+    for (;;) {
+      let next: Awaited<ReturnType<typeof parts.next>>;
+      try {
+        next = await parts.next();
+      } catch (error) {
+        throw malformedMultipart(error);
+      }
+      if (next.done) break;
+      const part = next.value;
       if (part.type === 'file') {
         const kind = part.fieldname;
         if (!isFileKind(kind) || files[kind] !== undefined || failure !== undefined) {
@@ -194,12 +245,15 @@ async function receiveUpload(
           continue;
         }
         const dest = path.join(tmp, kind);
-        const limit = byteLimit(limits[kind]);
+        const counted = kind === 'wasm' || kind === 'zkey' || kind === 'vkey';
+        const cap = counted ? Math.min(limits[kind], budget) : limits[kind];
+        const limit = byteLimit(cap);
         await pipeline(part.file, limit, createWriteStream(dest));
         if (limit.exceeded || part.file.truncated) {
-          failure = tooLarge(kind, limits[kind]);
+          failure = cap < limits[kind] ? quotaExceeded() : tooLarge(kind, limits[kind]);
           continue;
         }
+        if (counted) budget -= limit.seen;
         files[kind] = dest;
       } else {
         if (part.valueTruncated) failure ??= tooLarge(part.fieldname, limits.field);
@@ -207,6 +261,7 @@ async function receiveUpload(
       }
     }
     if (failure !== undefined) throw failure;
+    assertCleanText(fields, 'body');
     if (files.vkey === undefined && fields.vkey !== undefined) {
       files.vkey = path.join(tmp, 'vkey');
       await writeFile(files.vkey, fields.vkey);
@@ -226,6 +281,7 @@ async function receiveUpload(
       if (typeof modelCard !== 'object' || modelCard === null || Array.isArray(modelCard)) {
         throw fieldError('modelCard', 'must be a JSON object');
       }
+      assertCleanText(modelCard, 'body.modelCard');
     }
     const sampleInput = parseSampleInput(fields.sampleInput);
     const result = await registerCircuitArtifacts(ctx.market, ctx.operator, ctx.artifactsDir, {
@@ -235,7 +291,7 @@ async function receiveUpload(
       vkeyPath: files.vkey as string,
       r1csPath: files.r1cs as string,
       symPath: files.sym as string,
-      requesterId: requesterOf(request).requesterId,
+      requesterId,
       ...(modelCard === undefined ? {} : { modelCard }),
       ...(sampleInput === undefined ? {} : { sampleInput }),
     });
@@ -243,23 +299,6 @@ async function receiveUpload(
   } finally {
     await rm(tmp, { recursive: true, force: true });
   }
-}
-
-/** Parses a single `bytes=` range against `size`; undefined to ignore it, null when unsatisfiable. */
-function parseRange(header: string, size: number): { start: number; end: number } | undefined | null {
-  const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
-  if (m === null) return undefined; // multi-range or another unit: serve the whole file
-  const [, from, to] = m as unknown as [string, string, string];
-  if (from === '' && to === '') return undefined;
-  if (from === '') {
-    const suffix = Number(to);
-    if (suffix === 0) return null;
-    return { start: Math.max(0, size - suffix), end: size - 1 };
-  }
-  const start = Number(from);
-  const end = to === '' ? size - 1 : Math.min(Number(to), size - 1);
-  if (start >= size || end < start) return null;
-  return { start, end };
 }
 
 function etagMatches(header: string | undefined, etag: string): boolean {
@@ -287,6 +326,7 @@ export function circuitRoutesWith(
   return async (app: FastifyInstance, ctx: ApiContext) => {
     const auth = requesterAuth(app, ctx);
     await app.register(async (scope) => {
+      await scope.register(fastifyStatic, { root: ctx.artifactsDir, serve: false });
       await scope.register(multipart, {
         throwFileSizeLimit: false,
         limits: {
@@ -424,28 +464,13 @@ export function circuitRoutesWith(
             .header('cache-control', 'public, max-age=31536000, immutable');
           if (etagMatches(request.headers['if-none-match'], etag)) return reply.code(304).send();
           reply.type(contentTypes[kind]);
-          const rangeHeader = request.headers.range;
-          const ifRange = request.headers['if-range'];
-          const range =
-            rangeHeader === undefined || (ifRange !== undefined && ifRange !== etag)
-              ? undefined
-              : parseRange(rangeHeader, artifact.size);
-          if (range === null) {
-            reply.header('content-range', `bytes */${artifact.size}`);
-            throw new TenderError('TENDER_RANGE_NOT_SATISFIABLE', 'range is outside the file', {
-              details: { size: artifact.size, range: rangeHeader },
-            });
-          }
-          if (range === undefined) {
-            reply.header('content-length', artifact.size);
-            return reply.code(200).send(createReadStream(artifact.path));
-          }
-          reply
-            .header('content-range', `bytes ${range.start}-${range.end}/${artifact.size}`)
-            .header('content-length', range.end - range.start + 1);
-          return reply
-            .code(206)
-            .send(createReadStream(artifact.path, { start: range.start, end: range.end }));
+          // Range, If-Range and 416 by @fastify/static (send); the ETag is the content's sha256, set above
+          return reply.sendFile(path.basename(artifact.path), path.dirname(artifact.path), {
+            etag: false,
+            lastModified: false,
+            cacheControl: false,
+            acceptRanges: true,
+          });
         },
       );
     });

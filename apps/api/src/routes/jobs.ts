@@ -1,19 +1,12 @@
 import { jobStatuses, TenderError } from '@tender/core';
 import type { JobStatus } from '@tender/db';
-import {
-  cancelJob,
-  channels,
-  getJobView,
-  type JobEvent,
-  listJobs,
-  submitJob,
-  subscribeEvents,
-} from '@tender/market';
+import { cancelJob, channels, getJobView, type JobEvent, listJobs, submitJob } from '@tender/market';
 import { type JobStatusEvent, terminalJobStatuses } from '@tender/sdk';
 import type { FastifyInstance } from 'fastify';
 import type { Hex } from 'viem';
 import type { ApiContext } from '../context.ts';
 import { requesterAuth, requesterOf } from '../plugins/requesterAuth.ts';
+import { openEventStream, useEventStreams } from '../plugins/sse.ts';
 
 /** How often an idle job event stream gets a keep-alive comment (ms). */
 export const SSE_HEARTBEAT_MS = 15_000;
@@ -211,10 +204,7 @@ interface SubmitBody {
  */
 export async function jobRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
   const auth = requesterAuth(app, ctx);
-  const streams = new Set<() => void>();
-  app.addHook('preClose', async () => {
-    for (const end of [...streams]) end();
-  });
+  useEventStreams(app, ctx.redis);
 
   app.post(
     '/v1/jobs',
@@ -383,72 +373,30 @@ export async function jobRoutes(app: FastifyInstance, ctx: ApiContext): Promise<
       const requesterId = requesterOf(request).requesterId;
       await getJobView(ctx.market, requesterId, jobId); // 404 before the stream opens
 
-      const raw = reply.raw;
-      reply.hijack();
-      raw.writeHead(200, {
-        'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-cache, no-transform',
-        connection: 'keep-alive',
-        'x-accel-buffering': 'no',
+      return openEventStream<JobEvent>(app, ctx.redis, request, reply, {
+        channel: channels.job(ctx.redisPrefix, jobId),
+        format: (event) => (event.type === 'status' ? { event: 'status', data: event } : null),
+        endAfter: (event) =>
+          event.type === 'status' && (terminalJobStatuses as readonly string[]).includes(event.status),
+        pingMs: SSE_HEARTBEAT_MS,
+        replay: async () => {
+          // read after subscribing, so no change falls in between
+          const job = await ctx.market.prisma.job.findUniqueOrThrow({
+            where: { id: jobId },
+            select: { status: true, round: true, updatedAt: true, statusReason: true },
+          });
+          const at = job.updatedAt.getTime();
+          const current: JobStatusEvent = {
+            type: 'status',
+            jobId,
+            status: job.status,
+            at,
+            round: job.round,
+            ...(job.statusReason === null ? {} : { detail: job.statusReason }),
+          };
+          return { events: [current], isNewer: (event) => event.at > at };
+        },
       });
-      let ended = false;
-      let heartbeat: NodeJS.Timeout | undefined;
-      let subscription: { close(): Promise<void> } | undefined;
-      const end = () => {
-        if (ended) return;
-        ended = true;
-        clearInterval(heartbeat);
-        streams.delete(end);
-        void subscription?.close().catch(() => {});
-        raw.end();
-      };
-      streams.add(end);
-      raw.on('close', end);
-      const send = (event: JobStatusEvent) => {
-        if (ended) return;
-        raw.write(`event: status\ndata: ${JSON.stringify(event)}\n\n`);
-        if (terminalJobStatuses.includes(event.status)) end();
-      };
-
-      // Subscribe first, then read the current status, so no change falls in between.
-      let live = false;
-      const early: JobEvent[] = [];
-      try {
-        subscription = await subscribeEvents<JobEvent>(
-          ctx.redis,
-          channels.job(ctx.redisPrefix, jobId),
-          (event) => {
-            if (live) send(event as JobStatusEvent);
-            else early.push(event);
-          },
-        );
-        if (ended) {
-          await subscription.close();
-          return;
-        }
-        const job = await ctx.market.prisma.job.findUniqueOrThrow({
-          where: { id: jobId },
-          select: { status: true, round: true, updatedAt: true, statusReason: true },
-        });
-        const at = job.updatedAt.getTime();
-        send({
-          type: 'status',
-          jobId,
-          status: job.status,
-          at,
-          round: job.round,
-          ...(job.statusReason === null ? {} : { detail: job.statusReason }),
-        });
-        live = true;
-        for (const event of early) if (event.at > at) send(event as JobStatusEvent);
-        heartbeat = setInterval(() => {
-          if (!ended) raw.write(': ping\n\n');
-        }, SSE_HEARTBEAT_MS);
-        heartbeat.unref();
-      } catch (error) {
-        request.log.error({ err: error }, 'job event stream failed');
-        end();
-      }
     },
   );
 }

@@ -76,6 +76,45 @@ describe('operator api', () => {
     expect(proxied.statusCode).toBe(403);
   });
 
+  it('refuses a loopback connection carrying any proxy header while no proxy is trusted', async () => {
+    const api = await app();
+    for (const headers of [
+      { forwarded: 'for=1.2.3.4' },
+      { 'x-real-ip': '1.2.3.4' },
+      { 'x-forwarded-for': '1.2.3.4' },
+    ]) {
+      for (const url of ['/v1/operator/overview', '/metrics', '/v1/operator/events']) {
+        const res = await api.inject({ method: 'GET', url, headers });
+        expect(res.statusCode, `${url} ${JSON.stringify(headers)}`).toBe(403);
+        expect(res.json().code).toBe('TENDER_FORBIDDEN');
+      }
+    }
+  });
+
+  it('takes the client address from a trusted proxy only (TRUST_PROXY)', async () => {
+    const api = await buildApp({ checks: {}, context }, { trustProxy: '127.0.0.1' });
+    apps.push(api);
+    const remote = await api.inject({
+      method: 'GET',
+      url: '/v1/operator/overview',
+      headers: { 'x-forwarded-for': '203.0.113.9' },
+    });
+    expect(remote.statusCode).toBe(403);
+    const local = await api.inject({
+      method: 'GET',
+      url: '/v1/operator/overview',
+      headers: { 'x-forwarded-for': '127.0.0.1' },
+    });
+    expect(local.statusCode).toBe(200);
+    const spoofed = await api.inject({
+      method: 'GET',
+      url: '/v1/operator/overview',
+      remoteAddress: '10.1.2.3',
+      headers: { 'x-forwarded-for': '127.0.0.1' },
+    });
+    expect(spoofed.statusCode).toBe(403);
+  });
+
   it('requires the bearer token when one is configured, in the header or as access_token', async () => {
     const api = await app({ operatorToken: 'sekret-token' });
     const none = await api.inject({ method: 'GET', url: '/v1/operator/overview' });

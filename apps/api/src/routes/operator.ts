@@ -1,9 +1,10 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { ServerResponse } from 'node:http';
 import { jobStatuses, TenderError } from '@tender/core';
-import { channels, type OperatorEvent, operatorOverview, subscribeEvents } from '@tender/market';
+import { channels, type OperatorEvent, operatorOverview } from '@tender/market';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiContext } from '../context.ts';
+import { clientAddress } from '../plugins/clientAddress.ts';
+import { openEventStream, useEventStreams } from '../plugins/sse.ts';
 
 /**
  * Operator API: `GET /v1/operator/overview` (everything the dashboard shows,
@@ -164,16 +165,16 @@ function presentedToken(request: FastifyRequest): string | undefined {
  * A preHandler that guards operator routes. With `ctx.operatorToken` set, the
  * request must carry it (`Authorization: Bearer`, or `?access_token=`), else
  * 401 TENDER_UNAUTHORIZED; tokens are compared in constant time. Without a
- * token, only loopback clients that came through no proxy (no
- * `X-Forwarded-For`) get in, else 403 TENDER_FORBIDDEN: an api exposed to a
+ * token, only loopback clients get in ({@link clientAddress}: `request.ip`
+ * through the configured `trustProxy`; a proxy header with no trusted proxy
+ * means an unknown client), else 403 TENDER_FORBIDDEN: an api exposed to a
  * network never serves operator data without a token.
  */
 export function operatorAuth(ctx: Pick<ApiContext, 'operatorToken'>) {
   const expected = ctx.operatorToken ? digest(ctx.operatorToken) : undefined;
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     if (expected === undefined) {
-      if (isLoopback(request.socket.remoteAddress) && request.headers['x-forwarded-for'] === undefined)
-        return;
+      if (isLoopback(clientAddress(request))) return;
       throw new TenderError(
         'TENDER_FORBIDDEN',
         'the operator API answers loopback clients only while TENDER_OPERATOR_TOKEN is unset',
@@ -201,10 +202,7 @@ export function createOperatorRoutes(options: OperatorRoutesOptions = {}) {
   const pingMs = options.pingMs ?? 15_000;
   return async function operatorRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
     const auth = operatorAuth(ctx);
-    const streams = new Set<ServerResponse>();
-    app.addHook('preClose', async () => {
-      for (const stream of streams) stream.end();
-    });
+    useEventStreams(app, ctx.redis);
 
     app.get(
       '/v1/operator/overview',
@@ -242,39 +240,13 @@ export function createOperatorRoutes(options: OperatorRoutesOptions = {}) {
           },
         },
       },
-      async (request, reply) => {
-        const raw = reply.raw;
-        const write = (chunk: string) => {
-          if (!raw.writableEnded) raw.write(chunk);
-        };
-        let subscription: Awaited<ReturnType<typeof subscribeEvents>>;
-        try {
-          subscription = await subscribeEvents<OperatorEvent>(
-            ctx.redis,
-            channels.operator(ctx.redisPrefix),
-            (event) => write(`data: ${JSON.stringify(event)}\n\n`),
-          );
-        } catch (error) {
-          throw new TenderError('TENDER_DEPENDENCY_UNAVAILABLE', 'cannot subscribe to operator events', {
-            cause: error,
-          });
-        }
-        reply.hijack();
-        raw.setHeader('content-type', 'text/event-stream; charset=utf-8');
-        raw.setHeader('cache-control', 'no-cache, no-transform');
-        raw.setHeader('connection', 'keep-alive');
-        raw.setHeader('x-accel-buffering', 'no');
-        raw.writeHead(200);
-        write('retry: 3000\n: connected\n\n');
-        streams.add(raw);
-        const ping = setInterval(() => write(': ping\n\n'), pingMs);
-        const cleanup = () => {
-          clearInterval(ping);
-          streams.delete(raw);
-          void subscription.close().catch((error) => request.log.warn({ err: error }, 'unsubscribe failed'));
-        };
-        raw.once('close', cleanup);
-      },
+      (request, reply) =>
+        openEventStream<OperatorEvent>(app, ctx.redis, request, reply, {
+          channel: channels.operator(ctx.redisPrefix),
+          format: (event) => ({ data: event }),
+          pingMs,
+          retryMs: 3000,
+        }),
     );
   };
 }

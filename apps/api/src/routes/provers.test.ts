@@ -310,6 +310,18 @@ describe('prover registration', () => {
     });
   });
 
+  it('bounds a declared capacity of 1,024 slots and 2^31-1 MB by the ceilings and the prover’s record', async () => {
+    const c = client(alice);
+    const claimed = await c.register({
+      kind: 'gpu',
+      maxConcurrency: 1024,
+      memoryMb: 2 ** 31 - 1,
+      maxConstraints: 100_000,
+    });
+    expect(claimed).toMatchObject({ maxConcurrency: 4, memoryMb: 1_048_576 });
+    await c.register({ kind: 'gpu', maxConcurrency: 2, memoryMb: 8192, maxConstraints: 100_000 });
+  });
+
   it('validates the registration body with a problem naming the field', async () => {
     const { token } = await client(alice).signIn();
     const res = await post(

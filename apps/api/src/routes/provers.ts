@@ -1,18 +1,17 @@
-import { TenderError } from '@tender/core';
+import { boundedCapacity, TenderError } from '@tender/core';
 import {
   channels,
-  type EventSubscription,
   type ProverEvent,
   type ProverView,
   pendingProverEvents,
   proverByAddress,
   recordHeartbeat,
   registerProver,
-  subscribeEvents,
 } from '@tender/market';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ApiContext } from '../context.ts';
 import { proverAddressOf, proverAuthHeaders, requireProver } from '../plugins/proverAuth.ts';
+import { openEventStream, useEventStreams } from '../plugins/sse.ts';
 
 /** How often an idle event stream sends a `: ping` comment (ms). */
 export const SSE_PING_MS = 15_000;
@@ -163,18 +162,21 @@ async function signedInProver(ctx: ApiContext, request: FastifyRequest): Promise
  */
 export function proverRoutes(app: FastifyInstance, ctx: ApiContext): void {
   const preHandler = requireProver(ctx);
-  const streams = new Set<() => void>();
-  app.addHook('preClose', async () => {
-    for (const end of [...streams]) end();
-  });
+  useEventStreams(app, ctx.redis);
 
   app.post<{ Body: RegisterBody }>('/v1/provers', { schema: registerSchema, preHandler }, async (request) => {
     const body = request.body;
+    const address = proverAddressOf(request);
+    // declared capacity, bounded by the ceilings and by the prover's record (core's boundedCapacity)
+    const acceptedProofs = await ctx.market.prisma.assignment.count({
+      where: { status: 'accepted', prover: { address: address.toLowerCase() } },
+    });
+    const capacity = boundedCapacity({ slots: body.maxConcurrency, memoryMb: body.memoryMb, acceptedProofs });
     return registerProver(ctx.market, {
-      address: proverAddressOf(request),
+      address,
       kind: body.kind,
-      maxConcurrency: body.maxConcurrency,
-      memoryMb: body.memoryMb,
+      maxConcurrency: capacity.slots,
+      memoryMb: capacity.memoryMb,
       maxConstraints: body.maxConstraints,
       cachedCircuitIds: body.cachedCircuitIds ?? [],
       priceFloorWei: BigInt(body.priceFloorWei ?? '0'),
@@ -198,52 +200,12 @@ export function proverRoutes(app: FastifyInstance, ctx: ApiContext): void {
 
   app.get('/v1/provers/me/events', { schema: eventsSchema, preHandler }, async (request, reply) => {
     const prover = await signedInProver(ctx, request);
-    // Subscribe before reading Postgres so that nothing published in between is lost;
-    // live events wait in `early` until the replay is written.
-    const early: ProverEvent[] = [];
-    let write: ((event: ProverEvent) => void) | undefined;
-    const subscription: EventSubscription = await subscribeEvents<ProverEvent>(
-      ctx.redis,
-      channels.prover(ctx.redisPrefix, prover.id),
-      (event) => (write ? write(event) : early.push(event)),
-    );
-    let pending: ProverEvent[];
-    try {
-      pending = await pendingProverEvents(ctx.market, prover.id);
-    } catch (error) {
-      await subscription.close();
-      throw error;
-    }
-    reply.hijack();
-    const raw = reply.raw;
-    let ended = false;
-    let ping: NodeJS.Timeout | undefined;
-    const end = () => {
-      if (ended) return;
-      ended = true;
-      clearInterval(ping);
-      streams.delete(end);
-      void subscription.close().catch(() => {});
-      if (!raw.writableEnded) raw.end();
-    };
-    streams.add(end);
-    raw.on('close', end);
-    if (raw.destroyed) return end();
-    raw.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache, no-transform',
-      connection: 'keep-alive',
-      'x-accel-buffering': 'no',
+    return openEventStream<ProverEvent>(app, ctx.redis, request, reply, {
+      channel: channels.prover(ctx.redisPrefix, prover.id),
+      format: (event) => ({ event: event.type, data: event }),
+      pingMs: SSE_PING_MS,
+      // read after subscribing, so nothing published in between is lost
+      replay: async () => ({ events: await pendingProverEvents(ctx.market, prover.id) }),
     });
-    const send = (event: ProverEvent) => {
-      if (!ended) raw.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
-    };
-    raw.write(': connected\n\n');
-    for (const event of pending) send(event);
-    for (const event of early) send(event);
-    write = send;
-    ping = setInterval(() => {
-      if (!ended) raw.write(': ping\n\n');
-    }, SSE_PING_MS);
   });
 }

@@ -20,6 +20,11 @@ export interface MarketConfig {
    * server; off by default so that tests and tools without escrow keep working.
    */
   escrowAdmission: boolean;
+  /**
+   * Webhook targets allowed although non-public (TENDER_WEBHOOK_ALLOW: host names, addresses, CIDRs);
+   * every other webhook URL must resolve to public addresses only (see webhookTarget.ts).
+   */
+  webhookAllow?: readonly string[];
 }
 
 /** The local defaults of {@link MarketConfig}. */

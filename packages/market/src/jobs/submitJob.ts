@@ -15,6 +15,7 @@ import type { MarketDeps } from '../deps/marketDeps.ts';
 import { expectedPublicSignals } from './expectedPublicSignals.ts';
 import { assertEscrowCovers } from './jobsEscrow.ts';
 import { loadJobView, toJobView } from './jobViews.ts';
+import { checkWebhookUrl } from './webhookTarget.ts';
 
 /** A job submission as the api receives it (already schema-checked for types). */
 export interface SubmitJobInput {
@@ -126,6 +127,7 @@ export async function submitJob(
 ): Promise<{ job: JobView; created: boolean }> {
   const now = deps.now();
   const deadline = checkFields(input);
+  if (input.webhookUrl !== undefined) await checkWebhookUrl(input.webhookUrl, deps.config.webhookAllow ?? []);
   const requester = await deps.prisma.requester.findUnique({ where: { id: input.requesterId } });
   if (requester === null) {
     throw new TenderError('TENDER_UNAUTHORIZED', 'unknown requester', {

@@ -9,6 +9,7 @@ import { createMarketHarness, type MarketHarness } from '../testing/marketHarnes
 import { deliverWebhook, requeuePendingWebhooks, webhookSignature } from './deliverWebhook.ts';
 
 const secret = 'test-webhook-secret';
+const allow = ['127.0.0.1']; // the test's receiver listens on loopback
 let h: MarketHarness;
 let server: Server;
 let url: string;
@@ -63,7 +64,7 @@ describe('webhooks', () => {
       payload: { event: 'job.verified', jobId: job.id, status: 'verified' },
     });
     expect(await h.queues.queues.webhooks.getJob(`deliver-webhook.${id}`)).toBeDefined();
-    expect(await deliverWebhook(h.deps, id!, { secret })).toBe('delivered');
+    expect(await deliverWebhook(h.deps, id!, { secret, allow })).toBe('delivered');
     const got = received.at(-1)!;
     const expected = `sha256=${createHmac('sha256', secret).update(got.body).digest('hex')}`;
     expect(got.headers['x-tender-signature']).toBe(expected);
@@ -75,7 +76,7 @@ describe('webhooks', () => {
     expect(row).toMatchObject({ status: 'delivered', attempts: 1, lastStatusCode: 200 });
     // Delivered once: a repeated attempt sends nothing.
     const count = received.length;
-    expect(await deliverWebhook(h.deps, id!, { secret })).toBe('already_delivered');
+    expect(await deliverWebhook(h.deps, id!, { secret, allow })).toBe('already_delivered');
     expect(received.length).toBe(count);
   });
 
@@ -83,7 +84,7 @@ describe('webhooks', () => {
     const job = await jobWithHook(url);
     const id = (await enqueueWebhook(h.deps, { jobId: job.id, event: 'job.verified', payload: { n: 1 } }))!;
     answers.push(500, 0);
-    const first = await deliverWebhook(h.deps, id, { secret }).catch((e: unknown) => e);
+    const first = await deliverWebhook(h.deps, id, { secret, allow }).catch((e: unknown) => e);
     expect(isTenderError(first, 'TENDER_WEBHOOK_FAILED')).toBe(true);
     expect(await h.deps.prisma.webhookDelivery.findUniqueOrThrow({ where: { id } })).toMatchObject({
       status: 'pending',
@@ -91,9 +92,12 @@ describe('webhooks', () => {
       lastStatusCode: 500,
       lastError: 'HTTP 500',
     });
-    const second = await deliverWebhook(h.deps, id, { secret, timeoutMs: 200, finalAttempt: true }).catch(
-      (e: unknown) => e,
-    );
+    const second = await deliverWebhook(h.deps, id, {
+      secret,
+      allow,
+      timeoutMs: 200,
+      finalAttempt: true,
+    }).catch((e: unknown) => e);
     expect(isTenderError(second, 'TENDER_WEBHOOK_FAILED')).toBe(true);
     expect(await h.deps.prisma.webhookDelivery.findUniqueOrThrow({ where: { id } })).toMatchObject({
       status: 'failed',

@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { TenderError } from '@tender/core';
 import type { MarketDeps } from '../deps/marketDeps.ts';
+import { postWebhook } from '../jobs/webhookTarget.ts';
 
 /** `sha256=<hex HMAC-SHA256 of the raw body>`: the `X-Tender-Signature` header value. */
 export function webhookSignature(secret: string, body: string): string {
@@ -15,7 +16,11 @@ export interface WebhookDeliveryOptions {
   timeoutMs?: number;
   /** When true, a failure marks the delivery `failed` for good (the queue's last attempt). */
   finalAttempt?: boolean;
-  /** HTTP client (default global fetch). */
+  /** Non-public targets the operator allows (TENDER_WEBHOOK_ALLOW); see webhookTarget.ts. */
+  allow?: readonly string[];
+  /** Most response bytes read (default 64 KiB). */
+  maxResponseBytes?: number;
+  /** HTTP client for tests that bypass the SSRF guard; default: the guarded {@link postWebhook}. */
   fetch?: typeof fetch;
 }
 
@@ -23,7 +28,8 @@ export interface WebhookDeliveryOptions {
 export type WebhookOutcome = 'delivered' | 'already_delivered' | 'gone';
 
 /**
- * One delivery attempt of a stored webhook: POSTs the payload as JSON with headers
+ * One delivery attempt of a stored webhook (through the SSRF guard of webhookTarget.ts: public
+ * addresses or the operator's allow list only, no redirects, bounded time and answer): POSTs the payload as JSON with headers
  * `X-Tender-Signature: sha256=<hex HMAC of the raw body>`, `X-Tender-Delivery: <id>` and
  * `X-Tender-Event: <event>`; a 2xx answer within the timeout marks it `delivered`. Anything
  * else counts the attempt (attempts, last status code, last error) and throws
@@ -45,22 +51,34 @@ export async function deliverWebhook(
   let statusCode: number | null = null;
   let failure: string | null = null;
   try {
-    const response = await (opts.fetch ?? fetch)(row.url, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'user-agent': 'tender-webhooks/1',
-        'x-tender-signature': webhookSignature(opts.secret, body),
-        'x-tender-delivery': row.id,
-        'x-tender-event': row.event,
-      },
-      body,
-      signal: AbortSignal.timeout(opts.timeoutMs ?? 5_000),
-      redirect: 'manual',
-    });
-    statusCode = response.status;
-    await response.body?.cancel().catch(() => {});
-    if (response.status < 200 || response.status >= 300) failure = `HTTP ${response.status}`;
+    const headers = {
+      'content-type': 'application/json',
+      'user-agent': 'tender-webhooks/1',
+      'x-tender-signature': webhookSignature(opts.secret, body),
+      'x-tender-delivery': row.id,
+      'x-tender-event': row.event,
+    };
+    const timeoutMs = opts.timeoutMs ?? 5_000;
+    if (opts.fetch) {
+      const response = await opts.fetch(row.url, {
+        method: 'POST',
+        headers,
+        body,
+        signal: AbortSignal.timeout(timeoutMs),
+        redirect: 'manual',
+      });
+      statusCode = response.status;
+      await response.body?.cancel().catch(() => {});
+    } else {
+      statusCode = await postWebhook(row.url, {
+        headers,
+        body,
+        allow: opts.allow ?? [],
+        timeoutMs,
+        ...(opts.maxResponseBytes === undefined ? {} : { maxResponseBytes: opts.maxResponseBytes }),
+      });
+    }
+    if (statusCode < 200 || statusCode >= 300) failure = `HTTP ${statusCode}`;
   } catch (error) {
     const e = error as Error;
     failure = e.name === 'TimeoutError' ? 'timed out' : e.message || String(error);
