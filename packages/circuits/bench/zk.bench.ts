@@ -1,6 +1,7 @@
 /**
  * zk benchmark of the MNIST demo circuit (784-56-10, 8-bit pixels, input
- * commitment) against the same MLP built the common way.
+ * commitment) against the same MLP built the common way, and of the
+ * convolutional MNIST model imported from ONNX (`mnist-cnn`) beside it.
  *
  *   npm run bench:zk             # table
  *   npm run bench:zk -- --json   # JSON only on stdout, progress on stderr
@@ -25,8 +26,11 @@ import { type FloatMlpJson, floatInput, floatMlpFromJson, floatPredict } from '.
 import { type Digit, loadMnist, quantizePixels } from '../src/mnistData.ts';
 import type { QuantizedModel } from '../src/model.ts';
 import { modelInput } from '../src/modelInput.ts';
+import { importGraph } from '../src/onnx/importGraph.ts';
+import { compareAccuracy } from '../src/onnx/importOnnxModel.ts';
+import { readOnnx } from '../src/onnx/readOnnx.ts';
 import { modelsDir } from '../src/paths.ts';
-import { infer } from '../src/reference.ts';
+import { infer, inferrer } from '../src/reference.ts';
 
 const json = process.argv.includes('--json');
 const runsArg = process.argv.indexOf('--runs');
@@ -59,6 +63,25 @@ async function accuracies(model: QuantizedModel, file: string, test: Digit[]) {
     if (floatPredict(float, floatInput(px, bits)) === d.label) f++;
   }
   return { floatAccuracy: f / test.length, quantizedAccuracy: q / test.length };
+}
+
+/** Float (the ONNX graph, evaluated by the importer) and quantized accuracy of the CNN on the held-out digits. */
+async function cnnAccuracies(model: QuantizedModel, test: Digit[]) {
+  const bytes = await readFile(path.join(modelsDir, 'mnist-cnn.onnx'));
+  const { network } = importGraph(readOnnx(bytes));
+  const acc = compareAccuracy(
+    network,
+    model,
+    test.map((d) => Array.from(d.pixels)),
+    1 / 255,
+    test.map((d) => d.label),
+  );
+  const architecture = model.layers.map((l) =>
+    l.type === 'conv'
+      ? `conv ${l.inputShape.join('x')} -> ${l.outChannels} ${l.kernel.join('x')}/${l.stride.join('x')} relu>>${l.shift}`
+      : `dense ${l.inputs} -> ${l.outputs}${l.activation === 'relu' ? ` relu>>${l.shift}` : ''}`,
+  );
+  return { ...acc, architecture };
 }
 
 interface Proved {
@@ -127,6 +150,23 @@ async function main(): Promise<void> {
   }
   await terminateCurves();
 
+  log('building the CNN imported from ONNX (cached after the first run)');
+  const cnn = await buildBuiltinCircuit('mnist-cnn', { log });
+  const cnnAcc = await cnnAccuracies(cnn.model, test);
+  log(`proving ${digits.length} digits with the CNN in a child process (first one warms up)`);
+  const cnnProved = await proveInChild(
+    { wasmPath: cnn.wasmPath, zkeyPath: cnn.zkeyPath },
+    digits.map((d) => modelInput(cnn.model, d.pixels)),
+  );
+  const cnnMeasured = cnnProved.results.slice(1);
+  const cnnRun = inferrer(cnn.model);
+  cnnMeasured.forEach((r, i) => {
+    if (Number(r.publicSignals[1]) !== cnnRun(Array.from(digits[i + 1]!.pixels)).prediction) {
+      throw new Error('a CNN proof predicts something else than the reference');
+    }
+  });
+  await terminateCurves();
+
   log('compiling the baseline (common construction) of the same MLP (cached after the first run)');
   const baselineModel = await loadBuiltinModel('mnist');
   const baseline = await compileBaselineCircuit(baselineModel, { log });
@@ -192,6 +232,24 @@ async function main(): Promise<void> {
       heldOutDigits: test.length,
       budget: mnist.budget,
     },
+    cnn: {
+      model: cnn.model.name,
+      architecture: cnnAcc.architecture,
+      constraints: cnn.constraints,
+      publicSignals: cnn.publicSignals,
+      witnessMs: round(median(cnnMeasured.map((r) => r.witnessMs))),
+      groth16Ms: round(median(cnnMeasured.map((r) => r.proveMs))),
+      proveMs: round(median(cnnMeasured.map((r) => r.witnessMs + r.proveMs))),
+      proveCpuMs: round(median(cnnProved.cpuMs.slice(1))),
+      runs: cnnMeasured.length,
+      peakRssMb: round(cnnProved.maxRssKb / 1024),
+      floatAccuracy: cnnAcc.floatAccuracy,
+      quantizedAccuracy: cnnAcc.quantizedAccuracy,
+      floatCorrect: cnnAcc.floatCorrect,
+      quantizedCorrect: cnnAcc.quantizedCorrect,
+      heldOutDigits: test.length,
+      budget: cnn.budget,
+    },
     baseline: {
       constraints: baseline.constraints,
       publicSignals: baseline.publicSignals,
@@ -207,31 +265,60 @@ async function main(): Promise<void> {
     return;
   }
   const m = result.mnist;
-  const rows: [string, string, string][] = [
-    ['constraints', String(m.constraints), `${result.baseline.constraints} (${result.ratios.constraints}x)`],
-    ['public signals', String(m.publicSignals), String(result.baseline.publicSignals)],
-    ['witness (ms, median)', String(m.witnessMs), '-'],
+  const c = result.cnn;
+  const pct = (v: number) => `${(v * 100).toFixed(2)} %`;
+  const rows: [string, string, string, string][] = [
+    [
+      'constraints',
+      String(m.constraints),
+      String(c.constraints),
+      `${result.baseline.constraints} (${result.ratios.constraints}x)`,
+    ],
+    [
+      'public signals',
+      String(m.publicSignals),
+      String(c.publicSignals),
+      String(result.baseline.publicSignals),
+    ],
+    ['witness (ms, median)', String(m.witnessMs), String(c.witnessMs), '-'],
     [
       'prove = witness + Groth16 (ms, median)',
       String(m.proveMs),
+      String(c.proveMs),
       `null (needs 2^${result.baseline.powerNeeded})`,
     ],
-    ['  of which Groth16 (ms, median)', String(m.groth16Ms), '-'],
-    ['  CPU time per proof (ms, median)', String(m.proveCpuMs), '-'],
-    ['peak RSS of the prover (MB)', String(m.peakRssMb), 'null'],
-    ['verify one proof (ms, median)', String(m.verifyMs), '-'],
+    ['  of which Groth16 (ms, median)', String(m.groth16Ms), String(c.groth16Ms), '-'],
+    ['  CPU time per proof (ms, median)', String(m.proveCpuMs), String(c.proveCpuMs), '-'],
+    ['peak RSS of the prover (MB)', String(m.peakRssMb), String(c.peakRssMb), 'null'],
+    ['verify one proof (ms, median)', String(m.verifyMs), 'same', '-'],
     [
       `batch verify, per proof at ${BATCH} (ms)`,
       `${m.batchVerifyMsPerProof} (${m.batchSpeedup}x faster)`,
+      'same',
       '-',
     ],
-    ['float accuracy (held-out)', `${(m.floatAccuracy * 100).toFixed(2)} %`, 'same model'],
-    ['quantized accuracy (held-out)', `${(m.quantizedAccuracy * 100).toFixed(2)} %`, 'same model'],
+    [
+      'float accuracy (held-out)',
+      pct(m.floatAccuracy),
+      `${pct(c.floatAccuracy)} (${c.floatCorrect}/${c.heldOutDigits})`,
+      'same model',
+    ],
+    [
+      'quantized accuracy (held-out)',
+      pct(m.quantizedAccuracy),
+      `${pct(c.quantizedAccuracy)} (${c.quantizedCorrect}/${c.heldOutDigits})`,
+      'same model',
+    ],
   ];
+  const heads = ['MNIST 784-56-10, 8-bit', 'MNIST CNN (ONNX), 8-bit'];
   const w0 = Math.max(...rows.map((r) => r[0].length));
-  const w1 = Math.max(...rows.map((r) => r[1].length), 'MNIST 784-56-10, 8-bit'.length);
-  console.log(`${''.padEnd(w0)}  ${'MNIST 784-56-10, 8-bit'.padEnd(w1)}  baseline (common construction)`);
-  for (const [a, b, c] of rows) console.log(`${a.padEnd(w0)}  ${b.padEnd(w1)}  ${c}`);
+  const w1 = Math.max(...rows.map((r) => r[1].length), heads[0]!.length);
+  const w2 = Math.max(...rows.map((r) => r[2].length), heads[1]!.length);
+  console.log(
+    `${''.padEnd(w0)}  ${heads[0]!.padEnd(w1)}  ${heads[1]!.padEnd(w2)}  baseline (common construction of the MLP)`,
+  );
+  for (const [a, b, d, e] of rows) console.log(`${a.padEnd(w0)}  ${b.padEnd(w1)}  ${d.padEnd(w2)}  ${e}`);
+  console.log(`CNN: ${c.architecture.join(' | ')}`);
   console.log(
     `\n${m.runs} proofs after a warm-up (curve ${curve}) on ${result.machine.cpus} CPUs (${result.machine.cpuModel}), ` +
       `${result.machine.node}; load average ${result.machine.loadAvg1m.join(' -> ')}`,

@@ -25,7 +25,7 @@ import {
   roundToFloat32,
 } from '../src/floatMlp.ts';
 import { type Digit, loadMnist, quantizePixels } from '../src/mnistData.ts';
-import type { QuantizedModel } from '../src/model.ts';
+import type { DenseLayer, QuantizedModel } from '../src/model.ts';
 import { quantizeMlp } from '../src/quantize.ts';
 import { argmax, infer } from '../src/reference.ts';
 
@@ -263,7 +263,7 @@ function chooseQuantization(
   // The first layer's integer outputs depend on its width only: compute them once per width.
   const firstLayer = new Map<number, number[][]>();
   const accuracy = (model: QuantizedModel, w1: number): number => {
-    const [l0, l1] = model.layers as [QuantizedModel['layers'][0], QuantizedModel['layers'][0]];
+    const [l0, l1] = model.layers as [DenseLayer, DenseLayer];
     let z0 = firstLayer.get(w1);
     if (!z0) {
       z0 = inputs.map((px) =>

@@ -16,7 +16,8 @@ export interface BuiltinCircuit {
 
 /**
  * The circuits Tender ships. `mnist` is the demo (784-56-10 on 8-bit
- * pixels, public weights, ~8.6k constraints, pot15); `tiny` (16-8-4, pot12)
+ * pixels, public weights, ~8.6k constraints, pot15); `mnist-cnn` is the
+ * convolutional one imported from `models/mnist-cnn.onnx` (pot15); `tiny` (16-8-4, pot12)
  * and `tiny-private` (same model, private weights) are for fast tests;
  * `mnist-4bit` and `mnist-1bit` trade input precision for constraints.
  */
@@ -26,6 +27,13 @@ export const builtinCircuits = {
     modelFile: 'mnist-784-56-10.json',
     mode: 'public',
     description: 'MNIST digit classifier, 784-56-10 MLP on 8-bit pixels, public weights',
+  },
+  'mnist-cnn': {
+    id: 'mnist-cnn',
+    modelFile: 'mnist-cnn.json',
+    mode: 'public',
+    description:
+      'MNIST digit classifier, CNN (conv 5x5 stride 2 + ReLU, dense) imported from ONNX, 8-bit pixels, public weights',
   },
   'mnist-4bit': {
     id: 'mnist-4bit',

@@ -8,6 +8,9 @@
  *   floor(z / 2^s) : 0. Decomposes z + 2^(n-1) into n bits; the top bit is
  *   the sign, bits s..n-2 are the shifted value (n + 1 constraints).
  * - `TenderRescale(n, s)`: for z in [0, 2^n), out = floor(z / 2^s) (n constraints).
+ * - `TenderMax(n)`: out = max(a, b) for |a - b| < 2^n: a boolean s,
+ *   out = b + s·(a - b) (so out is a or b) and 2·out - a - b = |a - b|
+ *   decomposed into n bits (so out is the larger one); n + 2 constraints.
  * - `tenderArgmax(n, v)`: witness-only helper (circom compares field
  *   elements as signed values), lowest index on a tie.
  */
@@ -52,6 +55,18 @@ template TenderRescale(n, s) {
         e = e + e;
     }
     out <== q;
+}
+
+template TenderMax(n) {
+    signal input a;
+    signal input b;
+    signal output out;
+    signal s;
+    s <-- a > b ? 1 : 0;
+    s * (s - 1) === 0;
+    out <== b + s * (a - b);
+    component d = TenderBits(n);
+    d.in <== 2 * out - a - b;
 }
 
 function tenderArgmax(n, v) {

@@ -53,7 +53,7 @@ export function inputCommitment(
 
 /**
  * Every weight and bias of the model in commitment order (per layer: weights
- * row by row, then biases), each offset by 2^(bits-1) to an unsigned value of
+ * row by row, a conv layer's as `[oc][ic][ky][kx]`, then biases), each offset by 2^(bits-1) to an unsigned value of
  * its declared width.
  */
 export function modelParameters(model: QuantizedModel): { values: bigint[]; widths: number[] } {
@@ -62,7 +62,8 @@ export function modelParameters(model: QuantizedModel): { values: bigint[]; widt
   for (const layer of model.layers) {
     const wOff = 2n ** BigInt(layer.weightBits - 1);
     const bOff = 2n ** BigInt(layer.biasBits - 1);
-    for (const row of layer.weights) {
+    const rows: number[][] = layer.type === 'conv' ? layer.weights.map((f) => f.flat(2)) : layer.weights;
+    for (const row of rows) {
       for (const w of row) {
         values.push(BigInt(w) + wOff);
         widths.push(layer.weightBits);

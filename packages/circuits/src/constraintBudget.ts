@@ -28,7 +28,7 @@ export interface ConstraintBudget {
   multiplications: number;
   /** Private mode: the Poseidon chain over the packed parameters. */
   modelCommitment: number;
-  /** ReLU / rescale gadgets of the hidden neurons. */
+  /** ReLU / rescale gadgets of the hidden neurons and max-pool comparisons. */
   hidden: number;
   argmax: number;
   total: number;
@@ -79,6 +79,9 @@ export function constraintBudget(
     });
   }
   let hidden = 0;
+  for (const windows of ranges.pools) {
+    for (const step of windows?.flat() ?? []) if (step.pick === 'compare') hidden += step.bits + 2;
+  }
   for (const layer of ranges.hidden) {
     for (const neuron of layer) {
       if (neuron.gadget === 'relu') hidden += neuron.bits + 1;

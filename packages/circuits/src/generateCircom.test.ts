@@ -7,9 +7,9 @@ import { generateCircom } from './generateCircom.ts';
 import type { QuantizedModel } from './model.ts';
 import { modelInput } from './modelInput.ts';
 import { circuitsCacheDir } from './paths.ts';
-import type { ModelMode } from './rangeAnalysis.ts';
+import { analyzeRanges, type ModelMode } from './rangeAnalysis.ts';
 import { referenceInference } from './reference.ts';
-import { randomInputs, randomModel } from './testing/randomModel.ts';
+import { POOLED, randomConvModel, randomInputs, randomModel } from './testing/randomModel.ts';
 
 // Compiled test circuits are cached by source hash; a fixed seed keeps the set bounded.
 const cacheDir = `${circuitsCacheDir}-test`;
@@ -67,6 +67,27 @@ describe('generateCircom', () => {
       { seed: 20240602, numRuns: 3, endOnFailure: true },
     );
   });
+
+  it('conv circuits of random models (padding, stride, max and sum pooling) output what the reference computes', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        randomConvModel.chain((m) => randomInputs(m, 3).map((inputs) => ({ m, inputs }))),
+        async ({ m, inputs }) => expectCircuitMatchesReference(m, 'public', inputs),
+      ),
+      { seed: 20240603, numRuns: 6, endOnFailure: true },
+    );
+  }, 600_000);
+
+  it('max-pools pre-activations with comparisons, ties and all, as the reference pools activations', async () => {
+    await expectCircuitMatchesReference(POOLED, 'public', [
+      [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+      [15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15],
+      [1, 9, 3, 0, 15, 2, 7, 7, 0, 4, 11, 5, 6, 13, 8, 2],
+      [5, 5, 0, 0, 5, 5, 0, 0, 0, 0, 9, 9, 0, 0, 9, 9],
+    ]);
+    const steps = analyzeRanges(POOLED, 'public').pools[0]!.flat();
+    expect(steps.filter((s) => s.pick === 'compare').length).toBeGreaterThan(10);
+  }, 600_000);
 
   it('breaks an argmax tie towards the lowest index, as the reference does', async () => {
     const tie: QuantizedModel = {

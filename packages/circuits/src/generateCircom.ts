@@ -1,10 +1,17 @@
 import { CIRCOM_GADGETS } from './circomGadgets.ts';
 import { modelParameters } from './commitments.ts';
 import { type ConstraintBudget, constraintBudget } from './constraintBudget.ts';
-import { inputSize, type QuantizedModel } from './model.ts';
+import { linearRows, poolWindows } from './layers.ts';
+import { inputSize, type ModelLayer, type QuantizedModel } from './model.ts';
 import { packLayout } from './packing.ts';
 import { POSEIDON_MAX_INPUTS } from './poseidon.ts';
-import { analyzeRanges, type ModelMode, type ModelRanges, type NeuronRange } from './rangeAnalysis.ts';
+import {
+  analyzeRanges,
+  type MaxStep,
+  type ModelMode,
+  type ModelRanges,
+  type NeuronRange,
+} from './rangeAnalysis.ts';
 
 /** A generated circuit: circom source plus the facts it was sized from. */
 export interface GeneratedCircuit {
@@ -91,6 +98,66 @@ function packCircom(
   });
   const names = terms.map((_, e) => `${prefix}${e}`);
   return { lines: terms.flatMap((t, e) => sumVar(names[e]!, '0', t)), names };
+}
+
+/** A value between layers: a signal expression, or a constant the range analysis proved. */
+type Value = { expr: string } | { value: bigint };
+
+function describeLayer(layer: ModelLayer): string {
+  if (layer.type === 'dense') return `dense ${layer.inputs} -> ${layer.outputs}`;
+  const pool = layer.pool ? `, ${layer.pool.type}-pool ${layer.pool.kernel.join('x')}` : '';
+  return `conv ${layer.inputShape.join('x')} -> ${layer.outChannels} channels, kernel ${layer.kernel.join('x')}, stride ${layer.stride.join('x')}${pool}`;
+}
+
+/**
+ * Emits the max over each window of pre-activations (vars named in `zNames`)
+ * as `TenderMax` steps sized by the range analysis; returns the expression of
+ * each window's maximum.
+ */
+function maxPoolLines(
+  li: number,
+  zNames: readonly string[],
+  windows: readonly number[][],
+  steps: readonly MaxStep[][],
+  body: string[],
+): string[] {
+  return windows.map((win, o) => {
+    let m = zNames[win[0]!]!;
+    steps[o]!.forEach((step, k) => {
+      const b = zNames[win[k + 1]!]!;
+      if (step.pick === 'b') m = b;
+      if (step.pick !== 'compare') return;
+      const c = `max${li}_${o}_${k}`;
+      body.push(`component ${c} = TenderMax(${step.bits});`, `${c}.a <== ${m};`, `${c}.b <== ${b};`);
+      m = `${c}.out`;
+    });
+    return m;
+  });
+}
+
+/** Sum pooling of activations: linear, so each output is a signal `--O2` substitutes away. */
+function sumPoolLines(
+  li: number,
+  acts: readonly Value[],
+  windows: readonly number[][],
+  body: string[],
+): Value[] {
+  body.push(`signal pool${li}[${windows.length}];`);
+  return windows.map((win, o) => {
+    let value = 0n;
+    const terms: Term[] = [];
+    for (const i of win) {
+      const a = acts[i]!;
+      if ('value' in a) value += a.value;
+      else terms.push({ coef: 1n, expr: a.expr });
+    }
+    if (terms.length === 0) {
+      body.push(`pool${li}[${o}] <== ${value};`);
+      return { value };
+    }
+    body.push(...sumVar(`p${li}_${o}`, value.toString(), terms), `pool${li}[${o}] <== p${li}_${o};`);
+    return { expr: `pool${li}[${o}]` };
+  });
 }
 
 function gadgetLines(
@@ -197,36 +264,40 @@ export function generateCircom(model: QuantizedModel, opts: GenerateOptions = {}
     body.push(...wChain.lines, `modelCommitment <== ${wChain.out};`);
   }
 
-  // dense layers; an input is a signal expression or a constant the range analysis proved
-  let xs: ({ expr: string } | { value: bigint })[] = Array.from({ length: n }, (_, i) => ({
-    expr: `pixels[${i}]`,
-  }));
+  // layers; an input is a signal expression or a constant the range analysis proved
+  let xs: Value[] = Array.from({ length: n }, (_, i) => ({ expr: `pixels[${i}]` }));
   const last = model.layers.length - 1;
   model.layers.forEach((layer, li) => {
     const isLast = li === last;
     const outName = isLast ? 'scores' : `act${li}`;
-    body.push(
-      `// layer ${li}: dense ${layer.inputs} -> ${layer.outputs}${isLast ? ' (logits)' : `, ReLU, >> ${layer.shift}`}`,
-    );
-    body.push(`signal ${outName}[${layer.outputs}];`);
+    body.push(`// layer ${li}: ${describeLayer(layer)}${isLast ? ' (logits)' : `, ReLU, >> ${layer.shift}`}`);
+    const rows = linearRows(layer);
+    const windows = poolWindows(layer);
+    const maxPool = layer.type === 'conv' && layer.pool?.type === 'max';
+    const gadgets = isLast ? rows.length : ranges.hidden[li]!.length;
+    body.push(`signal ${outName}[${gadgets}];`);
     const live = xs.flatMap((x, i) => ('expr' in x ? [{ i, expr: x.expr }] : []));
     const fixed = xs.flatMap((x, i) => ('value' in x && x.value !== 0n ? [{ i, value: x.value }] : []));
     if (mode === 'private' && live.length > 0) {
       body.push(`signal prod${li}[${layer.outputs}][${live.length}];`);
     }
-    const next: typeof xs = [];
-    for (let o = 0; o < layer.outputs; o++) {
-      const neuron = isLast ? undefined : ranges.hidden[li]![o]!;
+    // pre-activation of every row, as a circom var holding a linear expression
+    const zNames: string[] = [];
+    rows.forEach((row, o) => {
       const zName = `z${li}_${o}`;
-      if (neuron?.gadget === 'constant') {
-        body.push(`${outName}[${o}] <== ${neuron.y.lo};`);
-        next.push({ value: neuron.y.lo });
-        continue;
-      }
+      zNames.push(zName);
+      const neuron = isLast || maxPool ? undefined : ranges.hidden[li]![o]!;
+      if (neuron?.gadget === 'constant') return;
       if (mode === 'public') {
-        const w = layer.weights[o]!;
-        const bias = fixed.reduce((a, f) => a + BigInt(w[f.i]!) * f.value, BigInt(layer.bias[o]!));
-        const terms = live.filter((x) => w[x.i] !== 0).map((x) => ({ coef: BigInt(w[x.i]!), expr: x.expr }));
+        let bias = BigInt(row.bias);
+        const terms: Term[] = [];
+        row.inputs.forEach((i, k) => {
+          const w = row.weights[k]!;
+          const x = xs[i]!;
+          if (w === 0) return;
+          if ('value' in x) bias += BigInt(w) * x.value;
+          else terms.push({ coef: BigInt(w), expr: x.expr });
+        });
         body.push(...sumVar(zName, bias.toString(), terms));
       } else {
         body.push(...live.map((x, k) => `prod${li}[${o}][${k}] <== w${li}[${o}][${x.i}] * ${x.expr};`));
@@ -236,15 +307,27 @@ export function generateCircom(model: QuantizedModel, opts: GenerateOptions = {}
         ];
         body.push(...sumVar(zName, `b${li}[${o}]`, terms));
       }
-      if (isLast) {
-        body.push(`${outName}[${o}] <== ${zName};`);
-        continue;
+    });
+    if (isLast) {
+      zNames.forEach((z, o) => {
+        body.push(`${outName}[${o}] <== ${z};`);
+      });
+      return;
+    }
+    // max pooling runs on the pre-activations: max commutes with the monotone ReLU and shift
+    const gadgetInputs = maxPool ? maxPoolLines(li, zNames, windows!, ranges.pools[li]!, body) : zNames;
+    const next: Value[] = [];
+    ranges.hidden[li]!.forEach((neuron, o) => {
+      if (neuron.gadget === 'constant') {
+        body.push(`${outName}[${o}] <== ${neuron.y.lo};`);
+        next.push({ value: neuron.y.lo });
+        return;
       }
-      const g = gadgetLines(`relu${li}_${o}`, zName, neuron!, layer.shift);
+      const g = gadgetLines(`relu${li}_${o}`, gadgetInputs[o]!, neuron, layer.shift);
       body.push(...g.lines, `${outName}[${o}] <== ${g.out};`);
       next.push({ expr: `${outName}[${o}]` });
-    }
-    xs = next;
+    });
+    xs = windows && !maxPool ? sumPoolLines(li, next, windows, body) : next;
   });
 
   // argmax: one-hot selector, the selected logit beats every lower index and ties every higher one

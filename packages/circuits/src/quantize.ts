@@ -31,7 +31,7 @@ function signedBits(values: readonly number[]): number {
  * `round(B·S/u)`, and the layer's output unit `u·2^shift/S`. Bias widths are
  * the smallest that hold the rounded biases. The result passes `checkModel`.
  */
-export function quantizeMlp(mlp: FloatMlp, opts: QuantizeOptions): QuantizedModel {
+export function quantizeMlp(mlp: FloatMlp, opts: QuantizeOptions): QuantizedModel & { layers: DenseLayer[] } {
   if (opts.layers.length !== mlp.layers.length) throw new RangeError('one quantization per layer');
   let unit = 1 / (2 ** opts.inputBits - 1);
   const layers: DenseLayer[] = mlp.layers.map((layer, li) => {
@@ -62,7 +62,7 @@ export function quantizeMlp(mlp: FloatMlp, opts: QuantizeOptions): QuantizedMode
       outputScale: unit,
     };
   });
-  const model: QuantizedModel = {
+  const model: QuantizedModel & { layers: DenseLayer[] } = {
     format: MODEL_FORMAT,
     name: opts.name,
     input: { shape: opts.inputShape, bits: opts.inputBits, scale: 1 / (2 ** opts.inputBits - 1) },

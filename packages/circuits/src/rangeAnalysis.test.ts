@@ -1,20 +1,46 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadModel } from './builtinCircuits.ts';
+import { evalLayer, linearRows, poolWindows } from './layers.ts';
 import type { QuantizedModel } from './model.ts';
 import { analyzeRanges, bitLength } from './rangeAnalysis.ts';
 import { infer } from './reference.ts';
-import { randomInputs, randomModel } from './testing/randomModel.ts';
+import { randomConvModel, randomInputs, randomModel } from './testing/randomModel.ts';
 
+/** The value each gadget sees: a row's pre-activation, or a max-pool window's largest one. */
 function preActivations(model: QuantizedModel, pixels: number[]): number[][] {
   const out: number[][] = [];
   let x = pixels;
-  model.layers.forEach((l, li) => {
-    const z = l.weights.map((row, o) => row.reduce((a, w, i) => a + w * x[i]!, l.bias[o]!));
-    out.push(z);
-    if (li < model.layers.length - 1) x = z.map((v) => (v > 0 ? Math.floor(v / 2 ** l.shift) : 0));
-  });
+  for (const l of model.layers) {
+    const windows = poolWindows(l);
+    const { z, y } = evalLayer(l, linearRows(l), windows, x);
+    const maxPool = l.type === 'conv' && l.pool?.type === 'max';
+    out.push(maxPool ? windows!.map((w) => Math.max(...w.map((i) => z[i]!))) : z);
+    x = y;
+  }
   return out;
+}
+
+function expectBounded(m: QuantizedModel, inputs: number[][], modes: readonly ('public' | 'private')[]) {
+  for (const mode of modes) {
+    const r = analyzeRanges(m, mode);
+    for (const pixels of inputs) {
+      const zs = preActivations(m, pixels);
+      const { logits } = infer(m, pixels);
+      r.hidden.forEach((layer, li) => {
+        const shift = m.layers[li]!.shift;
+        layer.forEach((n, o) => {
+          const z = zs[li]![o]!;
+          expect(BigInt(z) >= n.z.lo && BigInt(z) <= n.z.hi).toBe(true);
+          const y = BigInt(z > 0 ? Math.floor(z / 2 ** shift) : 0);
+          expect(y >= n.y.lo && y <= n.y.hi).toBe(true);
+        });
+      });
+      r.argmax.logits.forEach((l, k) => {
+        expect(BigInt(logits[k]!) >= l.lo && BigInt(logits[k]!) <= l.hi).toBe(true);
+      });
+    }
+  }
 }
 
 describe('analyzeRanges', () => {
@@ -22,27 +48,19 @@ describe('analyzeRanges', () => {
     fc.assert(
       fc.property(
         randomModel.chain((m) => randomInputs(m, 5).map((inputs) => ({ m, inputs }))),
-        ({ m, inputs }) => {
-          for (const mode of ['public', 'private'] as const) {
-            const r = analyzeRanges(m, mode);
-            for (const pixels of inputs) {
-              const zs = preActivations(m, pixels);
-              const { activations, logits } = infer(m, pixels);
-              r.hidden.forEach((layer, li) => {
-                layer.forEach((n, o) => {
-                  expect(BigInt(zs[li]![o]!) >= n.z.lo && BigInt(zs[li]![o]!) <= n.z.hi).toBe(true);
-                  const y = BigInt(activations[li]![o]!);
-                  expect(y >= n.y.lo && y <= n.y.hi).toBe(true);
-                });
-              });
-              r.argmax.logits.forEach((l, k) => {
-                expect(BigInt(logits[k]!) >= l.lo && BigInt(logits[k]!) <= l.hi).toBe(true);
-              });
-            }
-          }
-        },
+        ({ m, inputs }) => expectBounded(m, inputs, ['public', 'private']),
       ),
       { numRuns: 300 },
+    );
+  });
+
+  it('bounds conv models (padding, stride, max-pooled pre-activations, sum pooling) too', () => {
+    fc.assert(
+      fc.property(
+        randomConvModel.chain((m) => randomInputs(m, 5).map((inputs) => ({ m, inputs }))),
+        ({ m, inputs }) => expectBounded(m, inputs, ['public']),
+      ),
+      { numRuns: 200, seed: 20240611 },
     );
   });
 

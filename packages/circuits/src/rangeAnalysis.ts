@@ -1,5 +1,6 @@
 import { TenderError } from '@tender/core';
-import { type DenseLayer, inputSize, type QuantizedModel, signedRange } from './model.ts';
+import { type LinearRow, linearRows, poolWindows } from './layers.ts';
+import { inputSize, type ModelLayer, type QuantizedModel, signedRange } from './model.ts';
 
 /**
  * How the circuit treats the weights: `public` bakes them in as constants
@@ -44,12 +45,32 @@ export interface ArgmaxRange {
   diffBits: number[];
 }
 
-/** Everything the code generator needs to size its range checks. */
+/**
+ * One step of a max-pool window, folding the next value `b` into the running
+ * maximum `a`: `a` or `b` when the ranges already decide it (no constraints),
+ * else `compare`: a boolean `s`, `m = b + s·(a - b)` and `2m - a - b = |a - b|`
+ * range-checked to `bits` bits (`bits + 2` constraints).
+ */
+export interface MaxStep {
+  pick: 'a' | 'b' | 'compare';
+  bits: number;
+  /** Range of the running maximum after this step. */
+  out: Interval;
+}
+
+/**
+ * Everything the code generator needs to size its range checks. For a conv
+ * layer with max pooling, the circuit pools the pre-activations first (max
+ * commutes with the monotone ReLU and shift), so `hidden` has one neuron per
+ * pooled output and `pools` the comparison steps of each window.
+ */
 export interface ModelRanges {
   mode: ModelMode;
   input: Interval;
   /** Hidden layers only (every layer but the last). */
   hidden: NeuronRange[][];
+  /** Per hidden layer: for max pooling, each window's steps; otherwise undefined. */
+  pools: (MaxStep[][] | undefined)[];
   argmax: ArgmaxRange;
   /** Largest absolute value any intermediate takes. */
   maxAbs: bigint;
@@ -78,22 +99,50 @@ function mulInterval(w: Interval, x: Interval): Interval {
   return { lo, hi };
 }
 
-function preActivation(layer: DenseLayer, mode: ModelMode, xs: Interval[]): Interval[] {
+function preActivation(
+  layer: ModelLayer,
+  rows: readonly LinearRow[],
+  mode: ModelMode,
+  xs: Interval[],
+): Interval[] {
   const wr = signedRange(layer.weightBits);
   const br = signedRange(layer.biasBits);
   const wAny: Interval = { lo: BigInt(wr.min), hi: BigInt(wr.max) };
-  return layer.weights.map((row, o) => {
-    const b = mode === 'public' ? BigInt(layer.bias[o]!) : null;
+  return rows.map((row) => {
+    const b = mode === 'public' ? BigInt(row.bias) : null;
     let lo = b ?? BigInt(br.min);
     let hi = b ?? BigInt(br.max);
-    row.forEach((w, i) => {
+    row.inputs.forEach((i, k) => {
       const x = xs[i]!;
+      const w = row.weights[k]!;
       const p = mode === 'public' ? mulInterval({ lo: BigInt(w), hi: BigInt(w) }, x) : mulInterval(wAny, x);
       lo += p.lo;
       hi += p.hi;
     });
     return { lo, hi };
   });
+}
+
+/** The larger of two bigints (`Math.max` takes numbers only). */
+function maxBig(x: bigint, y: bigint): bigint {
+  return [x, y].sort((p, q) => (p < q ? 1 : p > q ? -1 : 0))[0]!;
+}
+
+/** The steps of one max-pool window over pre-activation ranges (see {@link MaxStep}). */
+function maxSteps(values: readonly Interval[]): MaxStep[] {
+  let a = values[0]!;
+  const steps: MaxStep[] = [];
+  for (const b of values.slice(1)) {
+    const out = { lo: maxBig(a.lo, b.lo), hi: maxBig(a.hi, b.hi) };
+    if (a.lo >= b.hi) steps.push({ pick: 'a', bits: 0, out });
+    else if (b.lo >= a.hi) steps.push({ pick: 'b', bits: 0, out });
+    else {
+      const d = maxBig(a.hi - b.lo, b.hi - a.lo);
+      steps.push({ pick: 'compare', bits: bitLength(d), out });
+    }
+    a = out;
+  }
+  return steps;
 }
 
 function hiddenNeuron(z: Interval, shift: number): NeuronRange {
@@ -117,6 +166,15 @@ function hiddenNeuron(z: Interval, shift: number): NeuronRange {
  * intermediate could reach 2^52.
  */
 export function analyzeRanges(model: QuantizedModel, mode: ModelMode): ModelRanges {
+  if (mode === 'private' && model.layers.some((l) => l.type !== 'dense')) {
+    throw new TenderError(
+      'TENDER_MODEL_UNSUPPORTED',
+      `model ${model.name}: private weights need dense layers only`,
+      {
+        details: { model: model.name, mode },
+      },
+    );
+  }
   const input: Interval = { lo: 0n, hi: (1n << BigInt(model.input.bits)) - 1n };
   let xs: Interval[] = Array.from({ length: inputSize(model) }, () => input);
   let maxAbs = input.hi;
@@ -127,17 +185,38 @@ export function analyzeRanges(model: QuantizedModel, mode: ModelMode): ModelRang
     }
   };
   const hidden: NeuronRange[][] = [];
+  const pools: (MaxStep[][] | undefined)[] = [];
   let logits: Interval[] = [];
   model.layers.forEach((layer, li) => {
-    const zs = preActivation(layer, mode, xs);
+    const zs = preActivation(layer, linearRows(layer), mode, xs);
     zs.forEach(track);
     if (li === model.layers.length - 1) {
       logits = zs;
       return;
     }
+    const windows = poolWindows(layer);
+    const pool = layer.type === 'conv' ? layer.pool : undefined;
+    if (windows && pool?.type === 'max') {
+      const steps = windows.map((win) => maxSteps(win.map((i) => zs[i]!)));
+      const pooled = steps.map((st, k) => st.at(-1)?.out ?? zs[windows[k]![0]!]!);
+      const neurons = pooled.map((z) => hiddenNeuron(z, layer.shift));
+      hidden.push(neurons);
+      pools.push(steps);
+      xs = neurons.map((n) => n.y);
+      return;
+    }
     const neurons = zs.map((z) => hiddenNeuron(z, layer.shift));
     hidden.push(neurons);
-    xs = neurons.map((n) => n.y);
+    pools.push(undefined);
+    xs = windows
+      ? windows.map((win) =>
+          win.reduce((a, i) => ({ lo: a.lo + neurons[i]!.y.lo, hi: a.hi + neurons[i]!.y.hi }), {
+            lo: 0n,
+            hi: 0n,
+          }),
+        )
+      : neurons.map((n) => n.y);
+    xs.forEach(track);
   });
   if (bitLength(maxAbs) > MAX_INTERMEDIATE_BITS) {
     throw new TenderError(
@@ -149,5 +228,5 @@ export function analyzeRanges(model: QuantizedModel, mode: ModelMode): ModelRang
   let maxHi = logits[0]!.hi;
   for (const l of logits) if (l.hi > maxHi) maxHi = l.hi;
   const diffBits = logits.map((l) => bitLength(maxHi - l.lo));
-  return { mode, input, hidden, argmax: { logits, diffBits }, maxAbs };
+  return { mode, input, hidden, pools, argmax: { logits, diffBits }, maxAbs };
 }

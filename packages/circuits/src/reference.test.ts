@@ -2,7 +2,7 @@ import { isTenderError } from '@tender/core';
 import { describe, expect, it } from 'vitest';
 import { loadModel } from './builtinCircuits.ts';
 import { inputCommitment, modelCommitment } from './commitments.ts';
-import type { QuantizedModel } from './model.ts';
+import type { DenseLayer, QuantizedModel } from './model.ts';
 import { poseidon, poseidonChain } from './poseidon.ts';
 import { argmax, infer, referenceInference } from './reference.ts';
 
@@ -105,7 +105,8 @@ describe('commitments', () => {
     const tiny = await loadModel('tiny');
     const c = await modelCommitment(tiny);
     const changed = structuredClone(tiny);
-    changed.layers[1]!.weights[3]![7] = changed.layers[1]!.weights[3]![7]! + 1;
+    const layer = changed.layers[1] as DenseLayer;
+    layer.weights[3]![7] = layer.weights[3]![7]! + 1;
     expect(await modelCommitment(changed)).not.toBe(c);
     expect((await referenceInference(tiny, new Array(16).fill(0))).modelCommitment).toBe(c);
   });

@@ -1,9 +1,10 @@
 import { checkInput, inputCommitment, modelCommitment } from './commitments.ts';
+import { evalLayer, linearRows, poolWindows } from './layers.ts';
 import type { QuantizedModel } from './model.ts';
 
 /** What the quantized model computes for one input. */
 export interface Inference {
-  /** Outputs of each hidden layer (after ReLU and shift). */
+  /** Outputs of each hidden layer (after ReLU, shift and pooling). */
   activations: number[][];
   /** Outputs of the last layer. */
   logits: number[];
@@ -25,9 +26,10 @@ export function argmax(values: readonly number[]): number {
 }
 
 /**
- * Exact integer inference of a quantized MLP, the semantics every circuit
+ * Exact integer inference of a quantized model, the semantics every circuit
  * built from the model must reproduce bit for bit: per layer
- * `z = W·x + b`; hidden layers `y = floor(max(z, 0) / 2^shift)`; the last
+ * `z = W·x + b` (dense, or a convolution with zero padding); hidden layers
+ * `y = floor(max(z, 0) / 2^shift)`, then a conv layer's max or sum pooling; the last
  * layer's `z` are the logits; the prediction is their argmax (lowest index on
  * a tie). Arithmetic is in doubles, exact because `analyzeRanges` keeps every
  * intermediate below 2^52. Throws `TENDER_INPUT_INVALID` for a bad input.
@@ -36,28 +38,31 @@ export function argmax(values: readonly number[]): number {
  * const { prediction, logits } = infer(model, pixels);
  */
 export function infer(model: QuantizedModel, pixels: readonly number[]): Inference {
-  checkInput(model, pixels);
-  let x: readonly number[] = pixels;
-  const activations: number[][] = [];
-  let logits: number[] = [];
-  model.layers.forEach((layer, li) => {
-    const z = new Array<number>(layer.outputs);
-    for (let o = 0; o < layer.outputs; o++) {
-      const row = layer.weights[o]!;
-      let acc = layer.bias[o]!;
-      for (let i = 0; i < row.length; i++) acc += row[i]! * x[i]!;
-      z[o] = acc;
-    }
-    if (li === model.layers.length - 1) {
-      logits = z;
-      return;
-    }
-    const div = 2 ** layer.shift;
-    const y = z.map((v) => (v > 0 ? Math.floor(v / div) : 0));
-    activations.push(y);
-    x = y;
-  });
-  return { activations, logits, prediction: argmax(logits) };
+  return inferrer(model)(pixels);
+}
+
+/**
+ * {@link infer} with the layers' rows prepared once: for evaluating many
+ * inputs (accuracy over a data set). The model must not change afterwards.
+ */
+export function inferrer(model: QuantizedModel): (pixels: readonly number[]) => Inference {
+  const plan = model.layers.map((layer) => ({ layer, rows: linearRows(layer), windows: poolWindows(layer) }));
+  return (pixels) => {
+    checkInput(model, pixels);
+    let x: readonly number[] = pixels;
+    const activations: number[][] = [];
+    let logits: number[] = [];
+    plan.forEach(({ layer, rows, windows }, li) => {
+      const { y } = evalLayer(layer, rows, windows, x);
+      if (li === plan.length - 1) {
+        logits = y;
+        return;
+      }
+      activations.push(y);
+      x = y;
+    });
+    return { activations, logits, prediction: argmax(logits) };
+  };
 }
 
 /**
