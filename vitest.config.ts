@@ -7,6 +7,9 @@ export default defineConfig({
   test: {
     include: ['apps/*/src/**/*.test.ts', 'packages/*/src/**/*.test.ts', 'test/**/*.test.ts'],
     pool: 'forks',
+    // Two files at a time: most of a file's time is spent waiting on anvil, Postgres, Redis and
+    // child processes, and vitest's default (cores − 1) would run one file at a time here.
+    maxWorkers: 2,
     testTimeout: 120_000,
     hookTimeout: 180_000,
     teardownTimeout: 30_000,

@@ -39,8 +39,9 @@ export function auditSampleIndices(seed: HexString, sampleSize: number, count: n
  * hits at least one of `badCount` wrong ones: `1 − (1 − bad/count)^sampleSize`.
  *
  * @example
- * // 1 % of 100,000 sampled, 1 answer in 1,000 wrong: caught with p ≈ 0.99995
- * auditDetectionProbability({ count: 100_000, sampleSize: 1_000, badCount: 100 });
+ * // 1 % of 100,000 sampled: 1 answer in 100 wrong is caught with p ≈ 0.99996,
+ * // 1 in 1,000 with p ≈ 0.63
+ * auditDetectionProbability({ count: 100_000, sampleSize: 1_000, badCount: 1_000 });
  */
 export function auditDetectionProbability(input: {
   count: number;
