@@ -117,6 +117,11 @@ export async function appLauncher(
     TENDER_DEPLOYMENT_FILE: deploymentFile,
     TENDER_HEARTBEAT_FILE: join(opts.dataDir, 'heartbeat'),
     LOG_LEVEL: 'warn',
+    // These suites share a 2-core machine with other test files: the api's load shedding (503 while
+    // the event loop lags, tested in apps/api/src/plugins/limits.test.ts) and rate limit would refuse
+    // the suite's own traffic, which is not what they test.
+    MAX_EVENT_LOOP_DELAY_MS: '0',
+    RATE_LIMIT_MAX: '0',
     ...opts.env,
   };
   const all: AppProcess[] = [];
