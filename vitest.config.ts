@@ -6,16 +6,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['apps/*/src/**/*.test.ts', 'packages/*/src/**/*.test.ts', 'test/**/*.test.ts'],
-    // The aggregator failover suite runs under `npm run test:full` only: in a fresh-clone CI run after
-    // this session's merges the takeover held (489 ms) but not every job reached verified within its
-    // limit; open defect, see the session note. The malicious-prover suite likewise (it passed three
-    // fresh-clone runs and failed a fourth under load).
-    exclude: [
-      '**/node_modules/**',
-      ...(process.env.TENDER_SCALE === 'full'
-        ? []
-        : ['test/aggregator.failover.test.ts', 'test/malicious.test.ts']),
-    ],
+    exclude: ['**/node_modules/**'],
     pool: 'forks',
     // Two files at a time: most of a file's time is spent waiting on anvil, Postgres, Redis and
     // child processes, and vitest's default (cores − 1) would run one file at a time here.

@@ -17,6 +17,7 @@ import {
   harnessTarget,
   until,
 } from './support/appProcesses.ts';
+import { jobStates } from './support/jobStates.ts';
 import { checkMarketInvariants, type InvariantReport, marketBalances } from './support/marketInvariants.ts';
 import { type ProverProcesses, startProverProcesses } from './support/proverProcesses.ts';
 import { report, scaled } from './support/scale.ts';
@@ -110,6 +111,7 @@ beforeAll(async () => {
     async () => (await h.deps.prisma.job.count({ where: { status: 'verified' } })) === JOBS,
     `all ${JOBS} jobs to be verified`,
     scaled(300_000, 900_000),
+    () => jobStates(h.deps.prisma),
   );
   await until(
     async () => (await checkMarketInvariants(h, before)).indexerMissing === 0,

@@ -23,6 +23,7 @@ import { type Hex, parseEther } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { until } from './support/appProcesses.ts';
+import { jobStates } from './support/jobStates.ts';
 import {
   checkMarketInvariants,
   type InvariantReport,
@@ -115,7 +116,14 @@ const attacks: Record<string, ProvingBackend> = {
 };
 
 async function submitJob(): Promise<string> {
-  const job = await requester.submitJob({ circuitId, input: inputs[nextInput++]!, maxFee: 10n ** 15n });
+  // An hour's deadline: the attacks run one after another on a loaded machine, and a job that
+  // expired before the honest prover comes would hide what this suite checks.
+  const job = await requester.submitJob({
+    circuitId,
+    input: inputs[nextInput++]!,
+    maxFee: 10n ** 15n,
+    deadline: new Date(Date.now() + 3_600_000),
+  });
   return job.id;
 }
 
@@ -382,6 +390,7 @@ beforeAll(async () => {
     async () => (await prisma().job.count({ where: { status: 'verified' } })) === jobs,
     `all ${jobs} jobs to be verified by the honest prover`,
     300_000,
+    () => jobStates(prisma()),
   );
   // 5. After the fact: the honest prover's accepted proof replayed by the attacker for a job it was
   //    never awarded, signed with its own key, and the same submission signed by a third key.

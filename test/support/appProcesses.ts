@@ -77,16 +77,24 @@ export async function freePort(): Promise<number> {
   });
 }
 
+function bigintSafe(_key: string, value: unknown): unknown {
+  return typeof value === 'bigint' ? value.toString() : value;
+}
+
 /** Waits until `check` holds, polling every 100 ms. */
 export async function until(
   check: () => boolean | Promise<boolean>,
   what: string,
   timeoutMs: number,
+  /** What to print beside the timeout (e.g. the jobs by status), so a failure in CI says why. */
+  describe?: () => unknown,
 ): Promise<number> {
   const start = Date.now();
   while (!(await check())) {
-    if (Date.now() - start > timeoutMs)
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (Date.now() - start > timeoutMs) {
+      const state = describe ? ` — state: ${JSON.stringify(await describe(), bigintSafe)}` : '';
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${state}`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   return Date.now() - start;
