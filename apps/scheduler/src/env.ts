@@ -7,7 +7,7 @@ export const schedulerEnvSchema = infraEnv.extend({
   AUCTION_WINDOW_MS: positiveInt(1_000),
   /** A prover whose last heartbeat is older than this is not invited, ms. */
   HEARTBEAT_TTL_MS: positiveInt(15_000),
-  /** Most auction rounds a job goes through before it expires. */
+  /** Most failed awards (missed deadline, invalid proof, given back) before a job expires; empty rounds don't count. */
   MAX_AUCTION_ROUNDS: positiveInt(20),
   /** How often the reconciler rebuilds queue jobs from Postgres, ms. */
   RECONCILE_INTERVAL_MS: positiveInt(10_000),

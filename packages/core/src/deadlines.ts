@@ -134,3 +134,17 @@ export function nextAuctionRound(
   const opensAt = Math.min(input.now + reauctionDelayMs(input.round, policy), lastOpening);
   return { action: 'reopen', round: input.round + 1, opensAt };
 }
+
+/**
+ * Whether a job has used up its attempts: `maxAttempts` awards that ended without an accepted
+ * proof (deadline missed, proof invalid, job given back). Rounds that closed without a bid do not
+ * count: a busy market can leave many rounds empty in a short time (a freed slot wakes waiting
+ * jobs at once), and empty rounds are already bounded by the job's deadline and the backoff of
+ * {@link nextAuctionRound}.
+ *
+ * @example
+ * attemptsExhausted(2, 20); // false
+ */
+export function attemptsExhausted(failedAwards: number, maxAttempts: number): boolean {
+  return failedAwards >= maxAttempts;
+}

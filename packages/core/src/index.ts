@@ -79,6 +79,7 @@ export {
 } from './collateral.ts';
 export {
   assignmentDeadline,
+  attemptsExhausted,
   auctionClosesAt,
   type DeadlinePolicy,
   defaultDeadlinePolicy,

@@ -58,8 +58,8 @@ interface Decision {
  *
  * No acceptable bid: the round becomes `no_bids` and core `nextAuctionRound`
  * queues round + 1 with backoff, or expires the job when no useful round is
- * left (or `config.maxRounds` is reached). Idempotent: a decided round is
- * left alone.
+ * left (empty rounds never use up `config.maxRounds`). Idempotent: a decided
+ * round is left alone.
  *
  * @throws TenderError `TENDER_AUCTION_NOT_FOUND`.
  */
@@ -192,8 +192,9 @@ export async function closeAuction(deps: MarketDeps, auctionId: string): Promise
 
       await closeRound('no_bids_received');
       const next = nextAuctionRound({ now, round: auction.round, jobDeadlineAt }, policies.deadlines);
-      if (next.action === 'expire' || next.round > deps.config.maxRounds) {
-        const reason = next.action === 'expire' ? 'no_bids_before_deadline' : 'max_rounds_reached';
+      // An empty round never uses up an attempt (core `attemptsExhausted`): the deadline ends them.
+      if (next.action === 'expire') {
+        const reason = 'no_bids_before_deadline';
         const expired = await moveJob(tx, {
           jobId: job.id,
           from: 'auctioning',

@@ -193,6 +193,31 @@ describe('closeAuction', () => {
     expect(await h.deps.prisma.assignment.count({ where: { proverId: solo.id } })).toBe(1);
   });
 
+  it('keeps auctioning a job past maxRounds empty rounds while its deadline is ahead (a busy market is no failure)', async () => {
+    const busy = await createMarketHarness({
+      now: clock.now,
+      config: { auctionWindowMs: 1_000, maxRounds: 2 },
+    });
+    try {
+      const tiny = (await insertTinyCircuit(busy.deps.prisma)).row;
+      const job = await insertJob(busy.deps.prisma, tiny, { deadline: deadlineIn(600_000) });
+      for (let round = 1; round <= 5; round++) {
+        const opened = await openAuction(busy.deps, job.id, round);
+        expect(opened.status).toBe('opened');
+        clock.set(opened.closesAt!);
+        const closed = await closeAuction(busy.deps, opened.auctionId!);
+        expect(closed).toMatchObject({ status: 'no_bids', nextRound: round + 1 });
+        clock.set(closed.nextOpensAt!); // a freed slot would wake it even sooner
+      }
+      expect(await busy.deps.prisma.job.findUniqueOrThrow({ where: { id: job.id } })).toMatchObject({
+        status: 'auctioning',
+        round: 6,
+      });
+    } finally {
+      await busy.close();
+    }
+  });
+
   it('re-opens a round without bids with backoff, then expires the job at its deadline', async () => {
     const t0 = clock.now();
     const job = await insertJob(h.deps.prisma, circuit, { deadline: new Date(t0 + 6_000) });

@@ -1,4 +1,11 @@
-import { auctionClosesAt, isJobExpired, rankInvitees, TenderError, transitionAuction } from '@tender/core';
+import {
+  attemptsExhausted,
+  auctionClosesAt,
+  isJobExpired,
+  rankInvitees,
+  TenderError,
+  transitionAuction,
+} from '@tender/core';
 import type { Circuit, Job } from '@tender/db';
 import { jobSnapshotOf } from '../auction/jobSnapshot.ts';
 import type { MarketDeps } from '../deps/marketDeps.ts';
@@ -31,7 +38,8 @@ class StaleRound extends Error {}
  * later round needs the job `auctioning` at that round (after an empty round or
  * a failed assignment).
  *
- * A job past its deadline, or beyond `config.maxRounds`, becomes `expired`.
+ * A job past its deadline, or whose `config.maxRounds` awards all failed (core
+ * `attemptsExhausted`; empty rounds don't count), becomes `expired`.
  * Otherwise the invitees are the provers core `rankInvitees` finds eligible
  * (fresh heartbeat, stake ≥ minimum, free capacity and collateral, fits the
  * circuit, never failed this job), cache-holders first; the round stores them,
@@ -70,8 +78,12 @@ export async function openAuction(
   if (!waiting) return { status: 'stale' };
 
   const policies = marketPolicies(deps);
-  if (isJobExpired(job.deadline.getTime(), now) || round > deps.config.maxRounds) {
-    const reason = round > deps.config.maxRounds ? 'max_rounds_reached' : 'deadline_passed';
+  const exhausted =
+    round > 1 &&
+    attemptsExhausted(await deps.prisma.assignment.count({ where: { jobId } }), deps.config.maxRounds);
+  if (isJobExpired(job.deadline.getTime(), now) || exhausted) {
+    // The reason keeps its published name; it now means "maxRounds failed awards".
+    const reason = exhausted ? 'max_rounds_reached' : 'deadline_passed';
     return (await expireJob(deps, job, now, reason)) ? { status: 'expired' } : { status: 'stale' };
   }
 

@@ -6,7 +6,11 @@ export interface MarketConfig {
   heartbeatTtlMs: number;
   /** Market fee in basis points of the price, charged to the requester on settlement. */
   feeBps: number;
-  /** Most auction rounds a job may go through before it expires. */
+  /**
+   * Most awards a job may go through that end without an accepted proof (deadline missed, proof
+   * invalid, given back) before it expires as `max_rounds_reached`. Rounds without a bid don't
+   * count: the job's deadline ends those.
+   */
   maxRounds: number;
   /** Cut a batch at this many proven jobs... */
   batchSize: number;

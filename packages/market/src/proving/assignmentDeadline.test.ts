@@ -111,6 +111,46 @@ describe('assignmentDeadline', () => {
   });
 });
 
+describe('maxRounds', () => {
+  it('expires a job as max_rounds_reached once maxRounds awards have failed, not before', async () => {
+    const strict = await createMarketHarness({ now: clock.now, config: { maxRounds: 2 } });
+    try {
+      const tiny = (await insertTinyCircuit(strict.deps.prisma)).row;
+      const job = await insertJob(strict.deps.prisma, tiny, {
+        deadline: new Date(clock.now() + 600_000),
+        maxFeeWei: maxFee,
+      });
+      const failAward = async (winner: DevAccount, round: number) => {
+        await registerDevProver(strict, winner);
+        const { auctionId } = await openAuction(strict.deps, job.id, round);
+        const bid = { price: maxFee / 2n, etaMs: 4_000, expiresAt: Math.floor(clock.now() / 1000) + 600 };
+        await placeBid(strict.deps, {
+          auctionId: auctionId!,
+          proverAddress: winner.address,
+          ...bid,
+          signature: await signBid(strict, winner, { chainJobId: job.chainJobId!, ...bid }),
+        });
+        clock.advance(1_000);
+        const closed = await closeAuction(strict.deps, auctionId!);
+        const assignment = await strict.deps.prisma.assignment.findUniqueOrThrow({
+          where: { id: closed.assignmentId! },
+        });
+        clock.set(assignment.deadline.getTime());
+        expect(await assignmentDeadline(strict.deps, assignment.id)).toEqual({ status: 'failed_deadline' });
+      };
+      await failAward(aliceKey, 1);
+      await failAward(bobKey, 2);
+      expect(await openAuction(strict.deps, job.id, 3)).toEqual({ status: 'expired' });
+      expect(await strict.deps.prisma.job.findUniqueOrThrow({ where: { id: job.id } })).toMatchObject({
+        status: 'expired',
+        statusReason: 'max_rounds_reached',
+      });
+    } finally {
+      await strict.close();
+    }
+  });
+});
+
 describe('abandonAssignment', () => {
   it('lets the prover give a job back: half its collateral forfeited, the job re-auctioned', async () => {
     await heartbeatBoth();
